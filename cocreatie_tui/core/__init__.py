@@ -1,0 +1,1 @@
+"""Pure domain rules: no Textual, aiohttp or TinyDB imports here."""
