@@ -404,6 +404,11 @@ def test_first_timers_first_puts_newcomers_before_those_who_spoke() -> None:
     # The facilitator's order wins; newcomers still go after the last newcomer.
     state.move_in_queue("ann", 0)
     assert state.queue == ["ann", "cas", "dee", "eve", "bob"]
+    state.set_first_timers_first(True)  # already on: the move stays
+    assert state.queue == ["ann", "cas", "dee", "eve", "bob"]
+    state.set_first_timers_first(False)
+    state.withdraw("cas")
+    assert state.request_floor("cas") == 5  # off: plain order of asking
 
 
 def test_a_pass_is_not_speaking_and_the_current_turn_is() -> None:
@@ -638,6 +643,7 @@ def check_invariants(state: SpeakingState, now: float) -> None:
     upcoming = state.round_upcoming()
     assert len(set(upcoming)) == len(upcoming)
     assert state.current is None or state.current.speaker_id not in upcoming
+    assert not set(state.round_passed) & set(state.round_reasked)
     assert all(state.speakers[i].active for i in [*state.queue, *upcoming])
     assert (state.current is None) == (state.current_timer is None)
     assert state.current is None or state.current.mode is state.mode

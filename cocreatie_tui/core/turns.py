@@ -247,9 +247,12 @@ class SpeakingState:
         self.turn_seconds = _positive(seconds)
 
     def set_first_timers_first(self, enabled: bool) -> None:
-        """Switching it on moves those who have not spoken yet to the front, order kept."""
+        """Switching it on moves those who have not spoken yet to the front, order kept.
+
+        Setting it to what it already is changes nothing (the facilitator's moves stay)."""
+        switched_on = bool(enabled) and not self.first_timers_first
         self.first_timers_first = bool(enabled)
-        if self.first_timers_first:
+        if switched_on:
             spoken = self._spoken_ids()
             self.queue = [s for s in self.queue if s not in spoken] + [
                 s for s in self.queue if s in spoken
@@ -393,7 +396,10 @@ class SpeakingState:
     # Queue
 
     def request_floor(self, speaker_id: str) -> int:
-        """Ask for the floor; returns the 1-based position in the queue."""
+        """Ask for the floor; returns the 1-based position in the queue.
+
+        Allowed in both modes (a phone's request made during a round waits for queue mode),
+        and for the person who has the floor (to speak again later)."""
         self._speaker(speaker_id)
         if speaker_id in self.queue:
             raise TurnError("already_queued", f"{speaker_id!r} is already in the queue")
@@ -464,7 +470,8 @@ class SpeakingState:
 
     def take_end_signals(self, now: float) -> list[str]:
         """Which timers ran out since the last call: ``"turn"`` and/or ``"activity"``.
-        Call on every tick; each overrun is reported once (also across a save and restore)."""
+        Call on every tick; each overrun is reported once (also across a save and restore).
+        A non-empty answer is a change of state: save it, so a restart does not ring again."""
         signals = []
         if self.current_timer is not None and self.current_timer.take_end_signal(now):
             signals.append("turn")
