@@ -1,0 +1,144 @@
+"""The Textual app: a thin shell that starts the web server and shows the screens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.signal import Signal
+
+from cocreatie_tui.config import AppConfig
+from cocreatie_tui.core.model import SessionState
+from cocreatie_tui.events import HubEvent
+from cocreatie_tui.export import export_json, export_markdown
+from cocreatie_tui.hub import CardRejected, Hub, NoSession
+from cocreatie_tui.i18n import Translator
+from cocreatie_tui.screens.board import BoardScreen
+from cocreatie_tui.screens.start import StartScreen
+from cocreatie_tui.server import WebServer
+from cocreatie_tui.store import CorruptDataFile, StoreBusy, StoreWriteFailed, write_text_file
+
+log = logging.getLogger(__name__)
+
+
+class CocreatieApp(App[int]):
+    TITLE = "cocreatie"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True)]
+
+    def __init__(self, config: AppConfig, hub: Hub, server: WebServer) -> None:
+        super().__init__()
+        self.config = config
+        self.hub = hub
+        self.server = server
+        self.t = Translator(config.lang)
+        self.hub_events: Signal[HubEvent] = Signal(self, "hub-events")
+        self.startup_problem: str | None = None
+
+    @property
+    def join_url(self) -> str:
+        assert self.server.address is not None
+        return self.server.address.join_url(self.hub.live.info.join_code)
+
+    async def on_mount(self) -> None:
+        self.hub.subscribe(self.hub_events.publish)
+        try:
+            await self.server.start()
+        except OSError as error:
+            self.exit(
+                2,
+                message=f"cannot listen on {self.config.host}:{self.config.port}: "
+                f"{error.strerror or error}. Try another --port (0 picks a free one).",
+            )
+            return
+        self._stop_on_signals()
+        try:
+            state = await self._first_session()
+        except CorruptDataFile as error:
+            self.exit(3, message=_corrupt_message(error))
+            return
+        if state is None:
+            await self.push_screen(StartScreen())
+        else:
+            await self.show_board()
+        if self.config.headless and self.hub.state is not None:
+            sys.__stdout__.write(f"Join: {self.join_url}\n")
+            sys.__stdout__.flush()
+
+    async def _first_session(self) -> SessionState | None:
+        if self.config.new_title is not None:
+            return await self.hub.create_session(self.config.new_title)
+        session_id = self.config.session_id or self.hub.most_recent_session_id()
+        if session_id is not None:
+            return await self.hub.open_session(session_id)
+        if self.config.headless:  # a kiosk has nobody to type a question: start one
+            return await self.hub.create_session(self.t("app.title"))
+        return None
+
+    def _stop_on_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(signum, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    async def on_unmount(self) -> None:
+        await self.server.stop()
+        await self.hub.close()
+
+    async def show_board(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        await self.push_screen(BoardScreen())
+
+    async def run_command(self, command: Awaitable[Any]) -> str | None:
+        """Run a hub command for a screen; returns a message for the facilitator if it failed."""
+        try:
+            await command
+        except CardRejected as rejected:
+            return self.t(rejected.key, **rejected.params)
+        except (StoreWriteFailed, StoreBusy):
+            return self.t("error.disk")
+        except CorruptDataFile as error:
+            return _corrupt_message(error)
+        except NoSession as error:
+            return str(error)
+        return None
+
+    def export_reports(self) -> None:
+        self.run_worker(self._export_reports(), exclusive=True, group="export")
+
+    async def _export_reports(self) -> None:
+        state = self.hub.live
+        folder = self.config.exports_dir
+        md_path = folder / f"{state.info.id}.md"
+        json_path = folder / f"{state.info.id}.json"
+        md = export_markdown(state, lang=self.t.lang)
+        record = export_json(state)
+        try:
+            await asyncio.to_thread(write_text_file, md_path, md)
+            await asyncio.to_thread(write_text_file, json_path, record)
+        except OSError as error:
+            self.notify(f"{self.t('error.disk')} ({error.strerror})", severity="error")
+            return
+        self.notify(self.t("export.written", md=md_path, json=json_path), timeout=15)
+
+
+def _corrupt_message(error: CorruptDataFile) -> str:
+    lines = [
+        f"Het gegevensbestand is beschadigd / The data file is damaged: {error.path}",
+        f"  ({error.reason})",
+        "Het bestand is niet overschreven / The file was not overwritten.",
+    ]
+    if error.previous is not None:
+        lines += [
+            f"Vorige versie / Previous generation: {error.previous}",
+            "Herstel met / Recover with: cocreatie recover --session " + error.path.stem,
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,886 @@
+"""World-café rotation: who sits at which table in each round.
+
+A facilitator runs several rounds; in each round everyone present sits at one of the tables,
+hosts stay at their own table, and the people who move ("rovers") should meet as many new
+faces as possible. This module plans the rounds that are still to come, given the rounds
+already held, and is pure: the standard library only, randomness from a seeded
+``random.Random``, so a seed always gives the same plan.
+
+The cost of a plan is compared lexicographically:
+
+1. ``excess``: the sum over pairs of people of ``max(0, times together - 1)``;
+2. ``max_pair``: the most times any one pair sat together;
+3. ``revisits``: the sum over rovers (non-hosts) and tables of ``max(0, visits - 1)``.
+
+The search builds all remaining rounds greedily (each person takes the open table where they
+know the fewest people), then improves all of them together with a tabu search over swaps of
+two rovers in one round (and moves of one rover to a smaller table when the tables are
+uneven). Deltas are incremental, using per-person sets of "met once" and "met twice or more",
+so a move costs a few set intersections. The search stops when it reaches the lower bounds,
+or after a number of steps (deterministic), or at a wall-clock cap that only matters on very
+slow machines.
+
+Past rounds are frozen and count in every statistic, so arrivals and departures between rounds
+are handled by re-planning the future with ``held`` set to the rounds so far.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+DEFAULT_MAX_STEPS = 400_000
+"""Default step budget: one step is the evaluation of one candidate move."""
+
+DEFAULT_TIME_CAP_S = 5.0
+"""Safety net only: on a normal machine the step budget ends the search first."""
+
+MOVE_ALONE = -1
+RELABEL = -2
+
+
+@dataclass(frozen=True)
+class RotationProblem:
+    """What to plan.
+
+    ``people`` are the participants who may be seated in the remaining rounds, in a stable
+    order. People who appear only in ``held`` rounds (they left) still count in the statistics.
+    ``hosts`` maps a person to the table they host (at most one host per table); a host
+    present in a round always sits at their table. ``held`` lists the rounds already held, as
+    person -> table, in order; they are never changed. ``present`` gives, for each remaining
+    round, who will be there (default: all of ``people`` in every remaining round).
+    Tables are numbered from 0. Raises ``ValueError`` on inconsistent input.
+    """
+
+    people: Sequence[str]
+    tables: int
+    rounds: int
+    hosts: Mapping[str, int] = field(default_factory=dict)
+    held: Sequence[Mapping[str, int]] = ()
+    present: Sequence[frozenset[str]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.tables < 1:
+            raise ValueError("there must be at least one table")
+        if self.rounds < 1:
+            raise ValueError("there must be at least one round")
+        if len(self.held) > self.rounds:
+            raise ValueError("more rounds held than planned in total")
+        if len(set(self.people)) != len(self.people):
+            raise ValueError("people must be unique")
+        known = set(self.people)
+        host_tables = list(self.hosts.values())
+        if len(set(host_tables)) != len(host_tables):
+            raise ValueError("a table can have only one host")
+        for person, table in self.hosts.items():
+            if person not in known:
+                raise ValueError(f"host {person!r} is not among the people")
+            if not 0 <= table < self.tables:
+                raise ValueError(f"host {person!r} has no table {table}")
+        for number, held_round in enumerate(self.held, start=1):
+            for person, table in held_round.items():
+                if not 0 <= table < self.tables:
+                    raise ValueError(f"round {number}: {person!r} sat at unknown table {table}")
+        if self.present is not None:
+            if len(self.present) != self.rounds - len(self.held):
+                raise ValueError("present must give one set per remaining round")
+            for attendance in self.present:
+                unknown = set(attendance) - known
+                if unknown:
+                    raise ValueError(f"present lists unknown people: {sorted(unknown)!r}")
+
+
+@dataclass(frozen=True)
+class RotationPlan:
+    """A plan: all rounds (held ones first) as person -> table, with its statistics."""
+
+    rounds: list[dict[str, int]]
+    excess: int
+    max_pair: int
+    revisits: int
+    lower_bound: int
+    steps: int = 0
+
+    @property
+    def optimal(self) -> bool:
+        """True when ``excess`` reaches the proven lower bound: no plan repeats fewer."""
+        return self.excess <= self.lower_bound
+
+
+def score(rounds: Sequence[Mapping[str, int]], hosts: Mapping[str, int]) -> tuple[int, int, int]:
+    """Return ``(excess, max_pair, revisits)`` of a sequence of rounds (person -> table)."""
+    together: dict[tuple[str, str], int] = {}
+    visits: dict[tuple[str, int], int] = {}
+    for seating in rounds:
+        at_table: dict[int, list[str]] = {}
+        for person, table in seating.items():
+            at_table.setdefault(table, []).append(person)
+            if person not in hosts:
+                visits[person, table] = visits.get((person, table), 0) + 1
+        for group in at_table.values():
+            group.sort()
+            for i, first in enumerate(group):
+                for second in group[i + 1 :]:
+                    together[first, second] = together.get((first, second), 0) + 1
+    excess = sum(count - 1 for count in together.values())
+    max_pair = max(together.values(), default=0)
+    revisits = sum(count - 1 for count in visits.values())
+    return excess, max_pair, revisits
+
+
+class _Compiled:
+    """The problem with people as indices 0..n-1 (those in ``people`` first)."""
+
+    def __init__(self, problem: RotationProblem) -> None:
+        self.ids: list[str] = list(problem.people)
+        seen = set(self.ids)
+        for held_round in problem.held:
+            for person in held_round:
+                if person not in seen:
+                    seen.add(person)
+                    self.ids.append(person)
+        self.index = {person: i for i, person in enumerate(self.ids)}
+        self.n = len(self.ids)
+        self.tables = problem.tables
+        self.host_table = [-1] * self.n
+        for person, table in problem.hosts.items():
+            self.host_table[self.index[person]] = table
+        self.held: list[list[int]] = []
+        for held_round in problem.held:
+            seats = [-1] * self.n
+            for person, table in held_round.items():
+                seats[self.index[person]] = table
+            self.held.append(seats)
+        remaining = problem.rounds - len(problem.held)
+        if problem.present is None:
+            everyone = list(range(len(problem.people)))
+            self.future_present = [everyone for _ in range(remaining)]
+        else:
+            self.future_present = [
+                sorted(self.index[person] for person in attendance)
+                for attendance in problem.present
+            ]
+        # Balanced sizes of each remaining round: q or q + 1, with `rem` tables of q + 1.
+        self.future_sizes = [divmod(len(present), self.tables) for present in self.future_present]
+
+
+def _pairs(size: int) -> int:
+    return size * (size - 1) // 2
+
+
+def _min_pairs(group: int, tables: int) -> int:
+    """Fewest pairs that stay together when ``group`` people are spread over ``tables``."""
+    q, rem = divmod(group, tables)
+    return rem * _pairs(q + 1) + (tables - rem) * _pairs(q)
+
+
+def _held_state(comp: _Compiled) -> tuple[list[list[int]], int]:
+    """Pair counts after the held rounds, and the excess they already contain."""
+    n = comp.n
+    counts = [[0] * n for _ in range(n)]
+    excess = 0
+    for seats in comp.held:
+        groups: dict[int, list[int]] = {}
+        for person, table in enumerate(seats):
+            if table >= 0:
+                groups.setdefault(table, []).append(person)
+        for group in groups.values():
+            for i, p in enumerate(group):
+                row = counts[p]
+                for q in group[i + 1 :]:
+                    if row[q]:
+                        excess += 1
+                    row[q] += 1
+                    counts[q][p] = row[q]
+    return counts, excess
+
+
+def _lower_bound(comp: _Compiled) -> int:
+    """A lower bound on ``excess`` for any plan of ``comp`` (see ``excess_lower_bound``)."""
+    counts, held_excess = _held_state(comp)
+    n, tables = comp.n, comp.tables
+    sizes = comp.future_sizes
+    if not sizes:
+        return held_excess
+    is_host = [table >= 0 for table in comp.host_table]
+
+    # Who can still meet whom: both present in a common remaining round (as bit masks).
+    mask = [0] * n
+    for r, present in enumerate(comp.future_present):
+        for p in present:
+            mask[p] |= 1 << r
+    # Fewest companions a person has in a round (smallest table) and the most (largest).
+    fewest = [max(q, 1) - 1 for q, _ in sizes]
+    most = [q + (1 if rem else 0) - 1 for q, rem in sizes]
+    companions_min = [0] * n
+    companions_max = [0] * n
+    for r, present in enumerate(comp.future_present):
+        for p in present:
+            companions_min[p] += fewest[r]
+            companions_max[p] += most[r]
+    # unmet[p]: people p has not met yet and can still meet; hosts never meet each other in
+    # the remaining rounds, since each stays at their own table.
+    unmet = [0] * n
+    unmet_rovers = 0
+    for p in range(n):
+        if not mask[p]:
+            continue
+        row = counts[p]
+        for q in range(p + 1, n):
+            if mask[p] & mask[q] and not row[q] and not (is_host[p] and is_host[q]):
+                unmet[p] += 1
+                unmet[q] += 1
+                if not is_host[p] and not is_host[q]:
+                    unmet_rovers += 1
+
+    # 1. Pair slots: each remaining round seats sum C(size, 2) pairs; only unmet pairs can
+    #    absorb a meeting without adding excess, and each only once.
+    slots = sum(rem * _pairs(q + 1) + (tables - rem) * _pairs(q) for q, rem in sizes)
+    slot_bound = slots - sum(unmet) // 2
+
+    # 2. Per person: p has at least companions_min[p] companions in the remaining rounds, and
+    #    all but unmet[p] of them are repeats for p. Each repeated pair is seen from both ends.
+    per_person = sum(max(0, companions_min[p] - unmet[p]) for p in range(n))
+    person_bound = (per_person + 1) // 2
+
+    # 3. Hosts never sit together, so host-rover repeats seen from the host's end are counted
+    #    once; rover-rover pairs get the slots that hosts do not take.
+    host_side = sum(max(0, companions_min[p] - unmet[p]) for p in range(n) if is_host[p])
+    host_slots = sum(companions_max[p] for p in range(n) if is_host[p])
+    split_bound = host_side + max(0, slots - host_slots - unmet_rovers)
+
+    # 4. Pigeonhole: a table of an earlier round with more people than there are tables cannot
+    #    be spread out in a later round, so some of its pairs meet again. Each round r adds at
+    #    least that many repeats for the worst earlier round r' (distinct pairs, since the
+    #    tables of r' are disjoint). For planned rounds the tables of r' are not known yet, but
+    #    their sizes are balanced, and spreading is convex in the group size.
+    all_rounds = len(comp.held) + len(sizes)
+    pigeon = 0
+    for r in range(len(comp.held), all_rounds):
+        present_r = set(comp.future_present[r - len(comp.held)])
+        best = 0
+        for earlier in range(r):
+            if earlier < len(comp.held):
+                groups: dict[int, int] = {}
+                for p, table in enumerate(comp.held[earlier]):
+                    if table >= 0 and p in present_r:
+                        groups[table] = groups.get(table, 0) + 1
+                forced = sum(_min_pairs(size, tables) for size in groups.values())
+            else:
+                both = len(present_r.intersection(comp.future_present[earlier - len(comp.held)]))
+                q, rem = divmod(both, tables)
+                forced = rem * _min_pairs(q + 1, tables) + (tables - rem) * _min_pairs(q, tables)
+            best = max(best, forced)
+        pigeon += best
+
+    return held_excess + max(0, slot_bound, person_bound, split_bound, pigeon)
+
+
+def excess_lower_bound(problem: RotationProblem) -> int:
+    """A lower bound on the ``excess`` of every valid plan for ``problem``.
+
+    The maximum of four counting arguments, each added to the excess of the held rounds:
+    pair slots against pairs that have not met yet; the same per person (halved, since a pair
+    has two ends); the same from the hosts' end (hosts never meet each other) plus the
+    rovers' own slots; and pigeonhole, when a table holds more people than there are tables.
+    For 20 people at 4 tables for 3 rounds it gives 8 (see ``tests/test_rotation.py``).
+    """
+    return _lower_bound(_Compiled(problem))
+
+
+class _Search:
+    """Mutable search state over the remaining rounds, with incremental statistics."""
+
+    def __init__(self, comp: _Compiled, rng: random.Random) -> None:
+        self.comp = comp
+        self.rng = rng
+        self.n = comp.n
+        self.tables = comp.tables
+        self.host = comp.host_table
+        self.sizes = comp.future_sizes
+        # Tables whose host is present in each remaining round: their groups cannot relabel.
+        self.hosted = [
+            {self.host[p] for p in present if self.host[p] >= 0} for present in comp.future_present
+        ]
+        self.held_counts, self.held_excess = _held_state(comp)
+        self.reset()
+
+    def reset(self) -> None:
+        """Empty the remaining rounds; statistics cover the held rounds only."""
+        n, tables = self.n, self.tables
+        rounds = len(self.comp.held) + len(self.sizes)
+        self.counts = [row[:] for row in self.held_counts]
+        self.met = [{q for q in range(n) if row[q] >= 1} for row in self.counts]
+        self.met_twice = [{q for q in range(n) if row[q] >= 2} for row in self.counts]
+        self.hist = [0] * (rounds + 2)
+        for p in range(n):
+            for q in range(p + 1, n):
+                self.hist[self.counts[p][q]] += 1
+        self.max_pair = max((c for c in range(len(self.hist)) if self.hist[c] and c), default=0)
+        self.excess = self.held_excess
+        self.visits = [[0] * tables for _ in range(n)]
+        self.revisits = 0
+        self.person_revisits = [0] * n
+        for seats in self.comp.held:
+            for p, table in enumerate(seats):
+                if table >= 0:
+                    self.visits[p][table] += 1
+        for p in range(n):
+            if self.host[p] < 0:
+                extra = sum(max(0, v - 1) for v in self.visits[p])
+                self.person_revisits[p] = extra
+                self.revisits += extra
+        self.seat = [[-1] * n for _ in self.sizes]
+        self.members: list[list[set[int]]] = [[set() for _ in range(tables)] for _ in self.sizes]
+        # Pairs with a repeat that a move in a remaining round can undo, for picking moves.
+        self.bad: list[int] = []
+        self.bad_pos: dict[int, int] = {}
+        self.roving: list[int] = []
+        self.roving_pos: dict[int, int] = {}
+        for p in range(n):
+            if self.person_revisits[p]:
+                self._mark(self.roving, self.roving_pos, p)
+
+    @staticmethod
+    def _mark(items: list[int], pos: dict[int, int], key: int) -> None:
+        if key not in pos:
+            pos[key] = len(items)
+            items.append(key)
+
+    @staticmethod
+    def _unmark(items: list[int], pos: dict[int, int], key: int) -> None:
+        i = pos.pop(key, None)
+        if i is not None:
+            last = items.pop()
+            if i < len(items):
+                items[i] = last
+                pos[last] = i
+
+    def cost(self) -> tuple[int, int, int]:
+        return self.excess, self.max_pair, self.revisits
+
+    def add(self, r: int, p: int, table: int) -> None:
+        """Seat ``p`` at ``table`` in remaining round ``r``."""
+        group = self.members[r][table]
+        row = self.counts[p]
+        counts, hist = self.counts, self.hist
+        n = self.n
+        for x in group:
+            c = row[x] + 1
+            row[x] = c
+            counts[x][p] = c
+            hist[c - 1] -= 1
+            hist[c] += 1
+            if c == 1:
+                self.met[p].add(x)
+                self.met[x].add(p)
+            else:
+                self.excess += 1
+                if c == 2:
+                    self.met_twice[p].add(x)
+                    self.met_twice[x].add(p)
+                # A future meeting made this repeat, so a move can undo it.
+                self._mark(self.bad, self.bad_pos, p * n + x if p < x else x * n + p)
+                if c > self.max_pair:
+                    self.max_pair = c
+        if self.max_pair == 0 and group:
+            self.max_pair = 1
+        group.add(p)
+        self.seat[r][p] = table
+        if self.host[p] < 0:
+            visits = self.visits[p]
+            if visits[table]:
+                self.revisits += 1
+                self.person_revisits[p] += 1
+                self._mark(self.roving, self.roving_pos, p)
+            visits[table] += 1
+        else:
+            self.visits[p][table] += 1
+
+    def remove(self, r: int, p: int) -> int:
+        """Unseat ``p`` in remaining round ``r``; return the table they left."""
+        table = self.seat[r][p]
+        group = self.members[r][table]
+        group.discard(p)
+        self.seat[r][p] = -1
+        row = self.counts[p]
+        counts, hist, held = self.counts, self.hist, self.held_counts
+        n = self.n
+        for x in group:
+            c = row[x] - 1
+            row[x] = c
+            counts[x][p] = c
+            hist[c + 1] -= 1
+            hist[c] += 1
+            if c == 0:
+                self.met[p].discard(x)
+                self.met[x].discard(p)
+            else:
+                self.excess -= 1
+                if c == 1:
+                    self.met_twice[p].discard(x)
+                    self.met_twice[x].discard(p)
+                if c < 2 or c <= held[p][x]:
+                    self._unmark(self.bad, self.bad_pos, p * n + x if p < x else x * n + p)
+        while self.max_pair and not hist[self.max_pair]:
+            self.max_pair -= 1
+        visits = self.visits[p]
+        visits[table] -= 1
+        if self.host[p] < 0 and visits[table]:
+            self.revisits -= 1
+            self.person_revisits[p] -= 1
+            if not self.person_revisits[p]:
+                self._unmark(self.roving, self.roving_pos, p)
+        return table
+
+    def greedy(self) -> None:
+        """Seat the remaining rounds one by one, each person where they know the fewest."""
+        rng, tables = self.rng, self.tables
+        for r, present in enumerate(self.comp.future_present):
+            q, rem = self.sizes[r]
+            members = self.members[r]
+            big = 0
+            rovers = []
+            for p in present:
+                table = self.host[p]
+                if table >= 0:
+                    self.add(r, p, table)
+                    if len(members[table]) == q + 1:
+                        big += 1
+                else:
+                    rovers.append(p)
+            rng.shuffle(rovers)
+            for p in rovers:
+                met, met_twice, visits = self.met[p], self.met_twice[p], self.visits[p]
+                best_key: tuple[int, int, int, float] | None = None
+                best_table = -1
+                for table in range(tables):
+                    size = len(members[table])
+                    if size > q or (size == q and big >= rem):
+                        continue
+                    group = members[table]
+                    key = (
+                        len(met.intersection(group)),
+                        len(met_twice.intersection(group)),
+                        visits[table],
+                        rng.random(),
+                    )
+                    if best_key is None or key < best_key:
+                        best_key, best_table = key, table
+                self.add(r, p, best_table)
+                if len(members[best_table]) == q + 1:
+                    big += 1
+
+    def snapshot(self) -> list[list[int]]:
+        return [row[:] for row in self.seat]
+
+    def load(self, seats: list[list[int]]) -> None:
+        self.reset()
+        for r, row in enumerate(seats):
+            for p, table in enumerate(row):
+                if table >= 0:
+                    self.add(r, p, table)
+
+    def _pick(self, targets: tuple[int, int, int], polishing: bool) -> tuple[int, int] | None:
+        """Choose a (round, rover) whose move may lower the cost, or None.
+
+        A rover in a repeated pair first; while polishing, a rover back at a table as often.
+        """
+        rng = self.rng
+        conflicts = (self.excess > targets[0] or self.max_pair > targets[1]) and self.bad
+        revisiting = self.revisits > targets[2] and self.roving
+        if revisiting and (not conflicts or (polishing and rng.random() < 0.5)):
+            p = self.roving[rng.randrange(len(self.roving))]
+            rounds = [
+                r
+                for r, seats in enumerate(self.seat)
+                if seats[p] >= 0 and self.visits[p][seats[p]] >= 2
+            ]
+            if rounds:
+                return rng.choice(rounds), p
+        if conflicts:
+            p, q = divmod(self.bad[rng.randrange(len(self.bad))], self.n)
+            rounds = [
+                r for r, seats in enumerate(self.seat) if seats[p] >= 0 and seats[p] == seats[q]
+            ]
+            movable = [x for x in (p, q) if self.host[x] < 0]
+            if rounds and movable:
+                return rng.choice(rounds), rng.choice(movable)
+        return self._pick_random()
+
+    def _pick_random(self) -> tuple[int, int] | None:
+        rng = self.rng
+        if not self.seat:
+            return None
+        r = rng.randrange(len(self.seat))
+        present = self.comp.future_present[r]
+        if not present:
+            return None
+        p = present[rng.randrange(len(present))]
+        if self.host[p] >= 0:
+            return None
+        return r, p
+
+    def _moves(self, r: int, a: int, relabel: bool) -> list[tuple[int, int, int, int]]:
+        """Moves of rover ``a`` in round ``r``: (excess delta, revisits delta, partner, table).
+
+        A partner ``b >= 0`` swaps ``a`` and ``b``. ``MOVE_ALONE`` moves ``a`` alone to
+        ``table`` (only from a large table to a small one, so sizes stay balanced).
+        ``RELABEL`` swaps the whole groups at ``a``'s table and ``table`` (only when neither
+        has a host this round, and only if ``relabel``): nobody meets anyone new, but rovers
+        may see new tables.
+        """
+        members = self.members[r]
+        host, met, met_twice, visits = self.host, self.met, self.met_twice, self.visits
+        ta = self.seat[r][a]
+        home = members[ta]
+        q, rem = self.sizes[r]
+        hosted = self.hosted[r]
+        leave_a = len(met_twice[a].intersection(home))
+        met_a = met[a]
+        visits_a = visits[a]
+        leave_rev_a = -1 if visits_a[ta] >= 2 else 0
+        can_leave_alone = rem and len(home) == q + 1
+        can_relabel = relabel and ta not in hosted
+        home_rev = self._relabel_revisits(home, ta) if can_relabel else 0
+        moves: list[tuple[int, int, int, int]] = []
+        for tb in range(self.tables):
+            if tb == ta:
+                continue
+            there = members[tb]
+            join_a = len(met_a.intersection(there)) - leave_a
+            rev_a = leave_rev_a + (1 if visits_a[tb] else 0)
+            if can_leave_alone and len(there) == q:
+                moves.append((join_a, rev_a, MOVE_ALONE, tb))
+            if can_relabel and tb not in hosted:
+                rev = home_rev[tb] + self._relabel_revisit(there, tb, ta)
+                moves.append((0, rev, RELABEL, tb))
+            for b in there:
+                if host[b] >= 0:
+                    continue
+                visits_b = visits[b]
+                delta = (
+                    join_a
+                    - len(met_twice[b].intersection(there))
+                    + len(met[b].intersection(home))
+                    - (2 if b in met_a else 0)
+                )
+                rev = rev_a + (1 if visits_b[ta] else 0) - (1 if visits_b[tb] >= 2 else 0)
+                moves.append((delta, rev, b, tb))
+        return moves
+
+    def _relabel_revisits(self, group: set[int], table: int) -> list[int]:
+        """Revisits delta, per other table, if ``group`` moved there from ``table``."""
+        deltas = [0] * self.tables
+        for x in group:
+            if self.host[x] < 0:
+                visits = self.visits[x]
+                leave = 1 if visits[table] >= 2 else 0
+                for other in range(self.tables):
+                    deltas[other] += (1 if visits[other] else 0) - leave
+        return deltas
+
+    def _relabel_revisit(self, group: set[int], table: int, other: int) -> int:
+        """Revisits delta if ``group`` moved from ``table`` to ``other``."""
+        delta = 0
+        for x in group:
+            if self.host[x] < 0:
+                visits = self.visits[x]
+                delta += (1 if visits[other] else 0) - (1 if visits[table] >= 2 else 0)
+        return delta
+
+    def apply(self, r: int, a: int, b: int, tb: int) -> None:
+        """Make a move returned by ``_moves``."""
+        if b >= 0:
+            ta = self.remove(r, a)
+            self.remove(r, b)
+            self.add(r, a, tb)
+            self.add(r, b, ta)
+        elif b == MOVE_ALONE:
+            self.remove(r, a)
+            self.add(r, a, tb)
+        else:
+            ta = self.seat[r][a]
+            group_a = list(self.members[r][ta])
+            group_b = list(self.members[r][tb])
+            for x in group_a + group_b:
+                self.remove(r, x)
+            for x in group_a:
+                self.add(r, x, tb)
+            for x in group_b:
+                self.add(r, x, ta)
+
+    def _top(self, r: int, a: int, b: int, tb: int) -> int:
+        """``max_pair`` after a move, without applying it."""
+        top = self.max_pair
+        if b == RELABEL:
+            return top
+        counts, hist = self.counts, self.hist
+        members = self.members[r]
+        ta = self.seat[r][a]
+        changes: list[tuple[int, int]] = []  # (old count, +1/-1)
+        row_a = counts[a]
+        for x in members[ta]:
+            if x != a:
+                changes.append((row_a[x], -1))
+        for y in members[tb]:
+            if y != b:
+                changes.append((row_a[y], 1))
+        if b >= 0:
+            row_b = counts[b]
+            for y in members[tb]:
+                if y != b:
+                    changes.append((row_b[y], -1))
+            for x in members[ta]:
+                if x != a:
+                    changes.append((row_b[x], 1))
+        at_top = hist[top]
+        for old, step in changes:
+            if step > 0:
+                if old == top:
+                    return top + 1
+                if old == top - 1:
+                    at_top += 1
+            elif old == top:
+                at_top -= 1
+        return top if at_top > 0 else top - 1
+
+    def run(self, max_steps: int, deadline: float, targets: tuple[int, int, int]) -> int:
+        """Tabu search until ``targets`` or the budget; leaves the best plan loaded.
+
+        First repeats count before anything else. Once they reach their bound, or in the last
+        part of the budget, the search "polishes": it starts from the best plan and weighs a
+        revisit like a repeat, so it can trade one for the other on the way; the best plan is
+        still judged lexicographically.
+        """
+        rng = self.rng
+        best_cost = self.cost()
+        best_seats = self.snapshot()
+        steps = 0
+        iteration = 0
+        last_gain = 0
+        polishing = False
+        polish_from = max_steps * 3 // 4
+        tables, n = self.tables, self.n
+        tabu: dict[int, int] = {}
+        while steps < max_steps and self.cost() > targets:
+            iteration += 1
+            if iteration % 32 == 0 and time.perf_counter() > deadline:
+                break
+            if not polishing and (
+                steps >= polish_from or (self.excess <= targets[0] and self.max_pair <= targets[1])
+            ):
+                polishing = True
+                if self.cost() != best_cost:
+                    self.load(best_seats)
+                tabu.clear()
+                last_gain = iteration
+            picked = self._pick(targets, polishing)
+            steps += 1
+            if picked is None:
+                continue
+            r, a = picked
+            moves = self._moves(r, a, polishing)
+            steps += len(moves)
+            if not moves:
+                continue
+            ta = self.seat[r][a]
+            excess, revisits = self.excess, self.revisits
+            base = (r * n) * tables
+            allowed = [
+                move
+                for move in moves
+                if excess + move[0] < best_cost[0]
+                or (
+                    polishing
+                    and excess + move[0] == best_cost[0]
+                    and revisits + move[1] < best_cost[2]
+                )
+                or (
+                    tabu.get(base + a * tables + move[3], 0) < iteration
+                    and (move[2] < 0 or tabu.get(base + move[2] * tables + ta, 0) < iteration)
+                )
+            ]
+            if not allowed or rng.random() < 0.02:
+                allowed = [moves[rng.randrange(len(moves))]]
+            if polishing:
+                primary = [move[0] + move[1] for move in allowed]
+            else:
+                primary = [move[0] for move in allowed]
+            lowest = min(primary)
+            chosen = allowed[0]
+            chosen_key: tuple[int, int, float] | None = None
+            for value, move in zip(primary, allowed, strict=True):
+                if value == lowest:
+                    key = (self._top(r, a, move[2], move[3]), move[1], rng.random())
+                    if chosen_key is None or key < chosen_key:
+                        chosen_key, chosen = key, move
+            _, _, b, tb = chosen
+            tenure = rng.randint(3, 12)
+            tabu[base + a * tables + ta] = iteration + tenure
+            if b >= 0:
+                tabu[base + b * tables + tb] = iteration + tenure
+            self.apply(r, a, b, tb)
+            cost = self.cost()
+            if cost < best_cost:
+                if cost[2] > targets[2]:
+                    self.relabel_rounds()
+                    cost = self.cost()
+                best_cost, best_seats, last_gain = cost, self.snapshot(), iteration
+            elif iteration - last_gain > 400:
+                # Stuck on a plateau: go back to the best plan and shake it a little.
+                self.load(best_seats)
+                tabu.clear()
+                for _ in range(rng.randint(1, 3)):
+                    picked = self._pick_random()
+                    if picked is not None:
+                        moves = self._moves(*picked, False)
+                        if moves:
+                            _, _, b, tb = moves[rng.randrange(len(moves))]
+                            self.apply(picked[0], picked[1], b, tb)
+                last_gain = iteration
+        if self.cost() != best_cost:
+            self.load(best_seats)
+        return steps
+
+    def relabel_rounds(self) -> None:
+        """Lower revisits without changing who meets whom: per round, give the groups at
+        tables without a host the table numbers that fewest of their rovers have visited
+        (an assignment problem), round after round until nothing improves."""
+        host = self.host
+        improved = True
+        while improved:
+            improved = False
+            for r, members in enumerate(self.members):
+                free = [t for t in range(self.tables) if t not in self.hosted[r]]
+                if len(free) < 2:
+                    continue
+                groups = [list(members[t]) for t in free]
+                cost = []
+                for group, current in zip(groups, free, strict=True):
+                    row = []
+                    for label in free:
+                        row.append(
+                            sum(
+                                1
+                                for x in group
+                                if host[x] < 0
+                                and self.visits[x][label] - (1 if label == current else 0) > 0
+                            )
+                        )
+                    cost.append(row)
+                assignment = _assign(cost)
+                before = sum(cost[i][i] for i in range(len(free)))
+                after = sum(cost[i][assignment[i]] for i in range(len(free)))
+                if after < before:
+                    improved = True
+                    for group in groups:
+                        for x in group:
+                            self.remove(r, x)
+                    for i, group in enumerate(groups):
+                        for x in group:
+                            self.add(r, x, free[assignment[i]])
+
+
+def _assign(cost: list[list[int]]) -> list[int]:
+    """Hungarian algorithm: the column for each row of a square matrix, at minimum total."""
+    size = len(cost)
+    inf = float("inf")
+    u = [0.0] * (size + 1)
+    v = [0.0] * (size + 1)
+    owner = [0] * (size + 1)  # owner[column] = row (1-based), 0 = free
+    way = [0] * (size + 1)
+    for row in range(1, size + 1):
+        owner[0] = row
+        column = 0
+        slack = [inf] * (size + 1)
+        used = [False] * (size + 1)
+        while True:
+            used[column] = True
+            current = owner[column]
+            delta = inf
+            next_column = 0
+            for j in range(1, size + 1):
+                if not used[j]:
+                    reduced = cost[current - 1][j - 1] - u[current] - v[j]
+                    if reduced < slack[j]:
+                        slack[j] = reduced
+                        way[j] = column
+                    if slack[j] < delta:
+                        delta = slack[j]
+                        next_column = j
+            for j in range(size + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    slack[j] -= delta
+            column = next_column
+            if owner[column] == 0:
+                break
+        while column:
+            previous = way[column]
+            owner[column] = owner[previous]
+            column = previous
+    result = [0] * size
+    for j in range(1, size + 1):
+        result[owner[j] - 1] = j - 1
+    return result
+
+
+def _targets(comp: _Compiled, excess_bound: int) -> tuple[int, int, int]:
+    """Cost at which the search may stop: every part at a lower bound."""
+    counts, _ = _held_state(comp)
+    held_max = max((max(row) for row in counts), default=0)
+    anyone_meets = any(len(present) > comp.tables for present in comp.future_present)
+    max_bound = max(held_max, 1 if anyone_meets else 0, 2 if excess_bound else 0)
+    revisit_bound = 0
+    rounds_present = [0] * comp.n
+    for present in comp.future_present:
+        for p in present:
+            rounds_present[p] += 1
+    for p in range(comp.n):
+        if comp.host_table[p] >= 0:
+            continue
+        held_tables = [seats[p] for seats in comp.held if seats[p] >= 0]
+        total = len(held_tables) + rounds_present[p]
+        distinct = min(comp.tables, len(set(held_tables)) + rounds_present[p])
+        revisit_bound += max(0, total - distinct)
+    return excess_bound, max_bound, revisit_bound
+
+
+def plan_rotation(
+    problem: RotationProblem,
+    *,
+    seed: int = 0,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    time_cap_s: float = DEFAULT_TIME_CAP_S,
+) -> RotationPlan:
+    """Plan the remaining rounds of ``problem``; held rounds are copied unchanged.
+
+    Deterministic for a given ``seed`` and ``max_steps`` (unless ``time_cap_s`` cuts the
+    search short on a very slow machine). The search stops early once ``excess``, ``max_pair``
+    and ``revisits`` all reach their lower bounds.
+    """
+    started = time.perf_counter()
+    comp = _Compiled(problem)
+    bound = _lower_bound(comp)
+    search = _Search(comp, random.Random(seed))
+    search.greedy()
+    search.relabel_rounds()
+    steps = search.run(max_steps, started + time_cap_s, _targets(comp, bound))
+    rounds = [dict(held_round) for held_round in problem.held]
+    for seats in search.seat:
+        rounds.append(
+            {comp.ids[p]: table for p, table in enumerate(seats) if table >= 0},
+        )
+    return RotationPlan(
+        rounds=rounds,
+        excess=search.excess,
+        max_pair=search.max_pair,
+        revisits=search.revisits,
+        lower_bound=bound,
+        steps=steps,
+    )

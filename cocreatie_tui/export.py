@@ -1,0 +1,130 @@
+"""Exports of a session: ``json`` is the complete record, ``md`` the report for the room.
+
+Both are built from the stored documents, so exporting is safe while the app runs. The JSON
+schema is in docs/EXPORT.md. Phones' cookie ids never leave the data file: participants are
+numbered instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from cocreatie_tui.core.model import Card, CardSource, SessionState
+from cocreatie_tui.i18n import Translator
+
+EXPORT_FORMAT = "cocreatie-export"
+EXPORT_VERSION = 1
+FORMATS = ("json", "md")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=&:$^\"'])")
+
+
+def export_json(state: SessionState, *, now: datetime | None = None) -> str:
+    """The complete record: every card with its flags, hidden ones included and marked."""
+    numbers = {p.id: p.number for p in state.participants.values()}
+    info = state.info
+    record: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "session": {
+            "id": info.id,
+            "title": info.title,
+            "created_at": info.created_at,
+            "changed_at": info.changed_at,
+            "prompts": [p.to_doc() for p in info.prompts],
+            "active_prompt_id": info.active_prompt_id,
+        },
+        "cards": [_card_record(card, numbers) for card in state.cards_in_order()],
+        "participants": [
+            {"number": p.number, "nickname": p.nickname}
+            for p in sorted(state.participants.values(), key=lambda p: p.number)
+        ],
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def _card_record(card: Card, numbers: dict[str, int]) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "number": card.number,
+        "text": card.text,
+        "source": card.source.value,
+        "author": card.author,
+        "participant": numbers.get(card.participant_id) if card.participant_id else None,
+        "prompt_id": card.prompt_id,
+        "created_at": card.created_at,
+        "hidden": card.hidden,
+        "starred": card.starred,
+        "group_id": card.group_id,
+        "merged_into": card.merged_into,
+        "history": list(card.history),
+        "table": card.table,
+        "round": card.round,
+    }
+
+
+def escape_markdown(text: str) -> str:
+    """Participant text shows literally in any Markdown renderer: no links, HTML or headings."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("\n", "  \n  ")
+
+
+def export_markdown(
+    state: SessionState,
+    *,
+    include_hidden: bool = False,
+    lang: str = "nl",
+    now: datetime | None = None,
+) -> str:
+    """The report the facilitator chose to show: hidden cards left out unless asked for."""
+    t = Translator(lang)
+    info = state.info
+    lines = [
+        f"# {escape_markdown(info.title)}",
+        "",
+        f"{t('report.title')} · {t('report.created', date=info.created_at[:10])}",
+        "",
+    ]
+    cards = [c for c in state.cards_in_order() if c.merged_into is None]
+    if not include_hidden:
+        cards = [c for c in cards if not c.hidden]
+    for prompt in info.prompts:
+        answers = [c for c in cards if c.prompt_id == prompt.id]
+        if len(info.prompts) > 1:
+            lines += [f"## {t('report.prompt', text=escape_markdown(prompt.text))}", ""]
+        else:
+            lines += [f"## {t('report.cards')} ({len(answers)})", ""]
+        if not answers:
+            lines += [t("report.no_cards"), ""]
+            continue
+        for card in answers:
+            lines.append(f"- {escape_markdown(card.text)}{_card_note(card, t)}")
+        lines.append("")
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="minutes")
+    lines += ["---", "", t("report.exported", date=stamp), ""]
+    return "\n".join(lines)
+
+
+def _card_note(card: Card, t: Translator) -> str:
+    notes = []
+    if card.author:
+        notes.append(t("report.by", name=escape_markdown(card.author)))
+    if card.source is CardSource.PAPER:
+        notes.append(t("board.source.paper"))
+    if card.hidden:
+        notes.append(t("report.hidden"))
+    return f" _({', '.join(notes)})_" if notes else ""
+
+
+def export_session(
+    state: SessionState, fmt: str, *, include_hidden: bool = False, lang: str = "nl"
+) -> str:
+    if fmt == "json":
+        return export_json(state)
+    if fmt == "md":
+        return export_markdown(state, include_hidden=include_hidden, lang=lang)
+    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -1,0 +1,335 @@
+"""The single owner of the live session.
+
+Every change, from a phone or from the keyboard, is a command here: validate, change the state,
+persist through the store, then publish an event. Everything runs on the one asyncio loop, so
+there are no locks. A change is visible to views only after it is on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cocreatie_tui.core import text as text_rules
+from cocreatie_tui.core.joincode import new_join_code, normalise_join_code
+from cocreatie_tui.core.model import (
+    Card,
+    CardSource,
+    Participant,
+    Prompt,
+    SessionInfo,
+    SessionState,
+)
+from cocreatie_tui.events import (
+    CardAdded,
+    DiskProblem,
+    HubEvent,
+    SessionChanged,
+    SessionOpened,
+    StateReloaded,
+)
+from cocreatie_tui.store import (
+    DiskOps,
+    SessionStore,
+    StoreWriteFailed,
+    session_files,
+    session_path,
+)
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[[HubEvent], None]
+
+
+class NoSession(LookupError):
+    """No session is open (the start screen is showing)."""
+
+
+class CardRejected(ValueError):
+    """A card command was refused; ``key`` names the locale message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_session_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+def load_state(store: SessionStore) -> SessionState:
+    """Rebuild a session's state from its stored documents."""
+    try:
+        return SessionState.from_documents(store.documents)
+    except ValueError as error:
+        raise NoSession(f"{store.path}: {error}") from None
+
+
+class Hub:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        disk: DiskOps | None = None,
+        wall_clock: Callable[[], str] = utc_now_iso,
+        max_pending_writes: int = 20_000,
+    ) -> None:
+        self.data_dir = data_dir
+        self.disk = disk or DiskOps()
+        self.wall_clock = wall_clock
+        self.max_pending_writes = max_pending_writes
+        self.store: SessionStore | None = None
+        self.state: SessionState | None = None
+        self.disk_problem: str | None = None
+        self._subscribers: list[Subscriber] = []
+        self._unsaved_cards: set[str] = set()
+        self._card_saves: dict[str, asyncio.Future[None]] = {}
+
+    # -- events --------------------------------------------------------------------------
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Call ``subscriber`` with every event; returns the function that unsubscribes."""
+        self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            if subscriber in self._subscribers:
+                self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def publish(self, event: HubEvent) -> None:
+        for subscriber in list(self._subscribers):
+            try:
+                subscriber(event)
+            except Exception:  # a broken view must not stop the others or the command
+                log.exception("subscriber failed on %r", event)
+
+    # -- sessions ------------------------------------------------------------------------
+
+    @property
+    def live(self) -> SessionState:
+        if self.state is None:
+            raise NoSession("no session is open")
+        return self.state
+
+    def most_recent_session_id(self) -> str | None:
+        for path in session_files(self.data_dir):
+            return path.stem
+        return None
+
+    async def open_session(self, session_id: str) -> SessionState:
+        """Make a stored session the live one (raises ``CorruptDataFile`` without writing)."""
+        store = self._new_store(session_path(self.data_dir, session_id))
+        store.open()
+        state = load_state(store)
+        await self._switch(store, state)
+        return state
+
+    async def create_session(self, title: str) -> SessionState:
+        title = _focus_question(title)
+        now = self.wall_clock()
+        info = SessionInfo(
+            id=new_session_id(),
+            title=title,
+            join_code=new_join_code(),
+            form_token=secrets.token_urlsafe(16),
+            created_at=now,
+            changed_at=now,
+            prompts=[Prompt(id="p1", text=title)],
+            active_prompt_id="p1",
+        )
+        store = self._new_store(session_path(self.data_dir, info.id))
+        store.open()
+        store.put("session", 1, info.to_doc())
+        await store.commit()
+        await self._switch(store, SessionState(info=info))
+        return self.live
+
+    async def _switch(self, store: SessionStore, state: SessionState) -> None:
+        if self.store is not None:
+            await self.store.close()
+        self.store, self.state = store, state
+        self._unsaved_cards.clear()
+        self._card_saves.clear()
+        self.publish(SessionOpened(state.info.id))
+
+    async def close(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    def _new_store(self, path: Path) -> SessionStore:
+        return SessionStore(
+            path,
+            disk=self.disk,
+            max_pending=self.max_pending_writes,
+            on_write_failed=self._write_failed,
+        )
+
+    def _write_failed(self, failure: StoreWriteFailed) -> None:
+        """Memory goes back to what is on disk, and every view hears about it."""
+        assert self.store is not None
+        log.error("write failed: %s", failure)
+        self.state = load_state(self.store)
+        self._unsaved_cards.clear()
+        self.disk_problem = str(failure)
+        self.publish(DiskProblem(self.disk_problem))
+        self.publish(StateReloaded())
+
+    async def _persist(self) -> None:
+        assert self.store is not None
+        await self.store.commit()
+        if self.disk_problem is not None:
+            self.disk_problem = None
+            self.publish(DiskProblem(None))
+
+    def _touch(self) -> None:
+        info = self.live.info
+        info.changed_at = self.wall_clock()
+        assert self.store is not None
+        self.store.put("session", 1, info.to_doc())
+
+    def session_for_code(self, code: str) -> SessionState | None:
+        if self.state is None:
+            return None
+        if normalise_join_code(code) != self.state.info.join_code:
+            return None
+        return self.state
+
+    # -- commands ------------------------------------------------------------------------
+
+    async def set_title(self, title: str) -> None:
+        """Change the focus question (also the first prompt's text)."""
+        info = self.live.info
+        title = _focus_question(title)
+        self._check_capacity()
+        info.title = title
+        info.prompts[0].text = title
+        self._touch()
+        await self._persist()
+        self.publish(SessionChanged(info))
+
+    async def submit_card(
+        self,
+        raw_text: object,
+        *,
+        source: CardSource,
+        author: object = None,
+        participant_id: str | None = None,
+        card_id: object = None,
+    ) -> tuple[Card, bool]:
+        """Store a card; returns it and whether it is new (a replayed id returns the first)."""
+        state = self.live
+        clean_id = _card_id(card_id)
+        if clean_id in state.cards and clean_id not in self._unsaved_cards:
+            return state.cards[clean_id], False
+        pending = self._card_saves.get(clean_id)
+        if pending is not None:
+            await asyncio.shield(pending)
+            return self.live.cards[clean_id], False
+        try:
+            text = text_rules.card_text(raw_text)
+            nickname = text_rules.nickname(author)
+        except text_rules.TextRejected as rejected:
+            raise CardRejected(rejected.key, **rejected.params) from None
+        self._check_capacity()
+        assert self.store is not None
+        if participant_id is not None:
+            self._remember_participant(participant_id, nickname)
+        card = Card(
+            id=clean_id,
+            number=state.next_card_number(),
+            text=text,
+            source=source,
+            prompt_id=state.info.active_prompt_id,
+            created_at=self.wall_clock(),
+            author=nickname,
+            participant_id=participant_id,
+        )
+        state.cards[card.id] = card
+        self._unsaved_cards.add(card.id)
+        self.store.put("cards", card.number, card.to_doc())
+        self._touch()
+        save = asyncio.ensure_future(self._persist())
+        self._card_saves[card.id] = save
+        try:
+            await asyncio.shield(save)
+        finally:
+            self._card_saves.pop(card.id, None)
+        self._unsaved_cards.discard(card.id)
+        self.publish(CardAdded(card))
+        return card, True
+
+    def _remember_participant(self, participant_id: str, nickname: str | None) -> None:
+        state = self.live
+        assert self.store is not None
+        participant = state.participants.get(participant_id)
+        if participant is None:
+            participant = Participant(
+                id=participant_id, number=state.next_participant_number(), nickname=nickname
+            )
+        elif nickname is None or nickname == participant.nickname:
+            return
+        else:
+            participant.nickname = nickname
+        state.participants[participant_id] = participant
+        self.store.put("participants", participant.number, participant.to_doc())
+
+    def _check_capacity(self) -> None:
+        assert self.store is not None
+        self.store.check_capacity()
+
+    # -- queries -------------------------------------------------------------------------
+
+    def saved_cards(self) -> list[Card]:
+        """Cards that are on disk, in arrival order: what a view may show."""
+        return [c for c in self.live.cards_in_order() if c.id not in self._unsaved_cards]
+
+    def cards_for_room(self) -> list[Card]:
+        """Saved cards that the room may see (hidden and merged-away cards left out)."""
+        return [c for c in self.saved_cards() if not c.hidden and c.merged_into is None]
+
+    def cards_of_participant(self, participant_id: str) -> list[Card]:
+        return [c for c in self.saved_cards() if c.participant_id == participant_id]
+
+    async def rotate_join_code(self) -> str:
+        """A new join code, for when the old one leaked: old QR codes stop working at once."""
+        info = self.live.info
+        self._check_capacity()
+        old = info.join_code
+        while info.join_code == old:
+            info.join_code = new_join_code()
+        self._touch()
+        await self._persist()
+        self.publish(SessionChanged(info))
+        return info.join_code
+
+
+def _focus_question(raw: str) -> str:
+    title = text_rules.clean_text(raw, keep_newlines=False)
+    if not title:
+        raise CardRejected("error.title_empty")
+    if len(title) > text_rules.CARD_TEXT_MAX:
+        raise CardRejected("error.text_too_long", limit=text_rules.CARD_TEXT_MAX)
+    return title
+
+
+def _card_id(raw: object) -> str:
+    """A client-made id must be a UUID; without one the server makes one."""
+    if raw is None or raw == "":
+        return str(uuid.uuid4())
+    if not isinstance(raw, str):
+        raise CardRejected("error.card_id_invalid")
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise CardRejected("error.card_id_invalid") from None

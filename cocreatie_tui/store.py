@@ -1,0 +1,348 @@
+"""The only code that touches disk: one TinyDB data file per session, written atomically.
+
+A write is: the new content into a temporary file in the same folder, fsync, keep the current
+file as the previous generation (``.prev``, a hard link, so no copy), ``os.replace`` the
+temporary file over the current one, fsync the folder. A crash at any point leaves either the
+old or the new file, never half of one. Writes are grouped: every change that arrives while a
+write runs goes into the next one, so a burst of cards costs one write, and ``commit()``
+returns only when the write holding the caller's change is on disk.
+
+All file operations go through ``DiskOps`` so that tests can replace it with one that
+simulates a power cut or a full disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+SESSIONS_FOLDER = "sessions"
+DATA_SUFFIX = ".json"
+PREVIOUS_SUFFIX = ".prev"
+TEMP_SUFFIX = ".tmp"
+
+Documents = dict[str, dict[str, dict[str, Any]]]
+
+
+class StoreError(Exception):
+    """Base class of the store's problems; ``str()`` is for the log, not for participants."""
+
+
+class CorruptDataFile(StoreError):
+    """A data file does not parse. It is never overwritten: the app refuses to start on it."""
+
+    def __init__(self, path: Path, reason: str, previous: Path | None) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.previous = previous
+
+
+class StoreWriteFailed(StoreError):
+    """The disk refused a write (full, read-only, failing). Nothing in it was acknowledged."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"{error.strerror or error} ({error.errno})")
+        self.error = error
+
+
+class StoreBusy(StoreError):
+    """Too many changes wait for the disk; the caller should answer 503 with Retry-After."""
+
+
+class DiskOps:
+    """The file operations the store needs, one method each, so a test can replace them."""
+
+    def read_file(self, path: Path) -> bytes:
+        return path.read_bytes()
+
+    def exists(self, path: Path) -> bool:
+        return path.exists()
+
+    def write_file(self, path: Path, data: bytes) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        finally:
+            os.close(fd)
+
+    def fsync_file(self, path: Path) -> None:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def link(self, source: Path, target: Path) -> None:
+        os.link(source, target)
+
+    def replace(self, source: Path, target: Path) -> None:
+        os.replace(source, target)
+
+    def unlink(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def fsync_dir(self, path: Path) -> None:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def make_dirs(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+
+
+class _MemoryStorage(Storage):
+    """TinyDB storage over a dict the store owns; the store decides when it reaches disk."""
+
+    def __init__(self, data: Documents) -> None:
+        self.data = data
+
+    def read(self) -> Documents:
+        return self.data
+
+    def write(self, data: Documents) -> None:
+        self.data = data
+
+
+def encode_documents(data: Documents) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_documents(raw: bytes, path: Path) -> Documents:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CorruptDataFile(path, f"not valid JSON ({error})", None) from error
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise CorruptDataFile(path, "not a TinyDB document file", None)
+    return data
+
+
+def previous_path(path: Path) -> Path:
+    return path.with_name(path.name + PREVIOUS_SUFFIX)
+
+
+@dataclass
+class _Put:
+    table: str
+    key: str
+    doc: dict[str, Any] | None  # None removes the document
+
+
+class SessionStore:
+    """One session's data file, with grouped atomic writes."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        disk: DiskOps | None = None,
+        max_pending: int = 20_000,
+        on_write_failed: Callable[[StoreWriteFailed], None] | None = None,
+    ) -> None:
+        self.path = path
+        self.disk = disk or DiskOps()
+        self.max_pending = max_pending
+        self.on_write_failed = on_write_failed
+        self.db = TinyDB(storage=_MemoryStorage, data={})
+        self._last_good = b"{}"
+        self._pending: list[_Put] = []
+        self._waiters: list[asyncio.Future[None]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.writes = 0
+
+    # -- opening -------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Load the data file; a missing file is an empty session, a corrupt one an error."""
+        self.disk.make_dirs(self.path.parent)
+        if self.disk.exists(self.path):
+            raw = self.disk.read_file(self.path)
+            try:
+                data = decode_documents(raw, self.path)
+            except CorruptDataFile as error:
+                previous = previous_path(self.path)
+                usable = previous if _loads_cleanly(self.disk, previous) else None
+                raise CorruptDataFile(self.path, error.reason, usable) from error
+            self._last_good = raw
+        else:
+            data = {}
+            self._last_good = b"{}"
+        self._use(data)
+
+    def _use(self, data: Documents) -> None:
+        self.db.storage.write(data)  # type: ignore[attr-defined]
+        self.db.clear_cache()
+
+    @property
+    def documents(self) -> Documents:
+        return self.db.storage.read()  # type: ignore[attr-defined]
+
+    def table(self, name: str) -> dict[str, dict[str, Any]]:
+        """The stored documents of a table, keyed by their string ids (read-only use)."""
+        return self.documents.get(name, {})
+
+    # -- changing ------------------------------------------------------------------------
+
+    def check_capacity(self) -> None:
+        if len(self._pending) >= self.max_pending:
+            raise StoreBusy(f"{len(self._pending)} changes wait for the disk")
+
+    def put(self, table: str, key: str | int, doc: dict[str, Any]) -> None:
+        """Queue a document for the next write; ``commit()`` makes it durable."""
+        self._pending.append(_Put(table, str(key), doc))
+
+    def remove(self, table: str, key: str | int) -> None:
+        self._pending.append(_Put(table, str(key), None))
+
+    async def commit(self) -> None:
+        """Return once everything queued so far is on disk; raise ``StoreWriteFailed`` if not."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        await asyncio.shield(waiter)
+
+    async def close(self) -> None:
+        """Finish the write in progress (and any queued one) before the process ends."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+    def write_now(self) -> None:
+        """Synchronous write of everything queued, for command-line tools (no event loop)."""
+        self._apply(self._pending)
+        self._pending = []
+        self._last_good = self._write(self.documents)
+
+    async def _write_batches(self) -> None:
+        while self._waiters:
+            batch, self._pending = self._pending, []
+            waiters, self._waiters = self._waiters, []
+            self._apply(batch)
+            try:
+                payload = await asyncio.to_thread(self._write, self.documents)
+            except OSError as os_error:
+                failure = StoreWriteFailed(os_error)
+                self._use(decode_documents(self._last_good, self.path))
+                # Changes queued during the failed write were made against state that is now
+                # gone; they are refused too, so that memory and disk agree again.
+                waiters += self._waiters
+                self._waiters, self._pending = [], []
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(failure)
+                        # Mark it retrieved: a caller that went away must not log a warning.
+                        waiter.exception()
+                if self.on_write_failed is not None:
+                    self.on_write_failed(failure)
+                return
+            self._last_good = payload
+            self.writes += 1
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def _apply(self, batch: list[_Put]) -> None:
+        data = self.documents
+        for put in batch:
+            table = data.setdefault(put.table, {})
+            if put.doc is None:
+                table.pop(put.key, None)
+            else:
+                table[put.key] = put.doc
+        self.db.clear_cache()
+
+    def _write(self, data: Documents) -> bytes:
+        """Encode and write atomically; runs in a worker thread while the loop goes on."""
+        payload = encode_documents(data)
+        folder = self.path.parent
+        temp = self.path.with_name(self.path.name + TEMP_SUFFIX)
+        self.disk.write_file(temp, payload)
+        self.disk.fsync_file(temp)
+        if self.disk.exists(self.path):
+            previous = previous_path(self.path)
+            previous_temp = previous.with_name(previous.name + TEMP_SUFFIX)
+            self.disk.unlink(previous_temp)
+            self.disk.link(self.path, previous_temp)
+            self.disk.replace(previous_temp, previous)
+        self.disk.replace(temp, self.path)
+        self.disk.fsync_dir(folder)
+        return payload
+
+
+def _loads_cleanly(disk: DiskOps, path: Path) -> bool:
+    try:
+        decode_documents(disk.read_file(path), path)
+    except (OSError, CorruptDataFile):
+        return False
+    return True
+
+
+def sessions_folder(data_dir: Path) -> Path:
+    return data_dir / SESSIONS_FOLDER
+
+
+def session_path(data_dir: Path, session_id: str) -> Path:
+    return sessions_folder(data_dir) / f"{session_id}{DATA_SUFFIX}"
+
+
+def session_files(data_dir: Path) -> Iterator[Path]:
+    """Data files of all sessions, most recently changed first."""
+    folder = sessions_folder(data_dir)
+    if not folder.is_dir():
+        return iter(())
+    files = [p for p in folder.iterdir() if p.suffix == DATA_SUFFIX and p.is_file()]
+    return iter(sorted(files, key=lambda p: p.stat().st_mtime_ns, reverse=True))
+
+
+def read_documents(path: Path, disk: DiskOps | None = None) -> Documents:
+    """Read a data file without ever writing (safe while the app runs: writes are atomic)."""
+    disk = disk or DiskOps()
+    return decode_documents(disk.read_file(path), path)
+
+
+def recover_previous_generation(path: Path, disk: DiskOps | None = None) -> Path:
+    """Move a broken data file aside and put the previous generation in its place.
+
+    Returns where the broken file now is. Both files are kept.
+    """
+    disk = disk or DiskOps()
+    previous = previous_path(path)
+    decode_documents(disk.read_file(previous), previous)  # raises when it is broken too
+    broken = path.with_name(path.name + ".broken")
+    counter = 1
+    while disk.exists(broken):
+        counter += 1
+        broken = path.with_name(f"{path.name}.broken{counter}")
+    disk.replace(path, broken)
+    restored = path.with_name(path.name + TEMP_SUFFIX)
+    disk.write_file(restored, disk.read_file(previous))
+    disk.fsync_file(restored)
+    disk.replace(restored, path)
+    disk.fsync_dir(path.parent)
+    return broken
+
+
+def write_text_file(path: Path, text: str, disk: DiskOps | None = None) -> None:
+    """Write an export or report atomically (temp file, fsync, replace)."""
+    disk = disk or DiskOps()
+    disk.make_dirs(path.parent)
+    temp = path.with_name(path.name + TEMP_SUFFIX)
+    disk.write_file(temp, text.encode("utf-8"))
+    disk.fsync_file(temp)
+    disk.replace(temp, path)
+    disk.fsync_dir(path.parent)

@@ -1,0 +1,345 @@
+"""The participant web server: an aiohttp application made from the hub.
+
+Pages work without JavaScript (plain forms, server-rendered, escaped by Jinja2's
+auto-escaping); JavaScript only enhances them. Every answer to bad input is a 4xx with a clear
+message in the participant's language, as HTML for forms and JSON otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from multidict import MultiDict, MultiDictProxy
+
+from cocreatie_tui.core.model import CardSource, SessionState
+from cocreatie_tui.hub import CardRejected, Hub, NoSession
+from cocreatie_tui.i18n import LANGUAGES, Translator, best_language, interaction_rules
+from cocreatie_tui.store import StoreBusy, StoreWriteFailed
+from cocreatie_tui.web.security import add_security_headers, make_security_middleware
+from cocreatie_tui.web.settings import WebSettings
+from cocreatie_tui.web.streams import EventStreams
+
+log = logging.getLogger(__name__)
+
+HUB_KEY = web.AppKey("hub", Hub)
+SETTINGS_KEY = web.AppKey("settings", WebSettings)
+TEMPLATES_KEY = web.AppKey("templates", jinja2.Environment)
+STREAMS_KEY = web.AppKey("streams", EventStreams)
+
+LANG_COOKIE = "cocreatie_lang"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class BadRequest(Exception):
+    """A participant's request is refused with ``status`` and a locale message."""
+
+    def __init__(self, status: int, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.status = status
+        self.key = key
+        self.params = params
+        self.headers: dict[str, str] = {}
+
+
+def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Application:
+    """Build the participant web application around the live hub."""
+    settings = settings or WebSettings()
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[make_security_middleware(settings.own_host_names, _refusal)],
+    )
+    app[HUB_KEY] = hub
+    app[SETTINGS_KEY] = settings
+    app[TEMPLATES_KEY] = jinja2.Environment(
+        loader=jinja2.PackageLoader("cocreatie_tui.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app[STREAMS_KEY] = EventStreams(hub)
+    app.on_response_prepare.append(add_security_headers)
+    app.on_shutdown.append(_close_streams)
+    for prefix in ("j", "J"):
+        app.router.add_get(f"/{prefix}/{{code}}", participant_page)
+        app.router.add_post(f"/{prefix}/{{code}}/cards", post_card)
+        app.router.add_get(f"/{prefix}/{{code}}/state", participant_state)
+        app.router.add_get(f"/{prefix}/{{code}}/events", participant_events)
+        app.router.add_get(f"/{prefix}/{{code}}/rules", rules_page)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_static("/static", _static_folder(), append_version=False)
+    return app
+
+
+def _static_folder() -> str:
+    from importlib import resources
+
+    return str(resources.files("cocreatie_tui.web") / "static")
+
+
+async def _close_streams(app: web.Application) -> None:
+    app[STREAMS_KEY].close_all()
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _translator(request: web.Request) -> Translator:
+    chosen = request.query.get("lang")
+    if chosen not in LANGUAGES:
+        chosen = request.cookies.get(LANG_COOKIE)
+    if chosen not in LANGUAGES:
+        chosen = best_language(request.headers.get("Accept-Language"))
+    return Translator(chosen)
+
+
+def _wants_json(request: web.Request) -> bool:
+    if request.content_type == "application/json":
+        return True
+    if request.method == "GET":
+        accept = request.headers.get("Accept", "")
+        return "application/json" in accept and "text/html" not in accept
+    return request.content_type not in FORM_TYPES
+
+
+def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    t = _translator(request)
+    page = request.app[TEMPLATES_KEY].get_template(template)
+    body = page.render(t=t, lang=t.lang, languages=LANGUAGES, **context)
+    response = web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+    if request.query.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, t.lang, path="/", max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def _refusal(request: web.Request, status: int, key: str, **params: object) -> web.Response:
+    t = _translator(request)
+    message = t(key, **params)
+    if _wants_json(request):
+        return web.json_response({"error": message}, status=status)
+    page = request.app[TEMPLATES_KEY].get_template("message.html")
+    body = page.render(t=t, lang=t.lang, languages=LANGUAGES, message=message, code=None)
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def _session(request: web.Request) -> SessionState:
+    hub = request.app[HUB_KEY]
+    state = hub.session_for_code(request.match_info["code"])
+    if state is None:
+        raise BadRequest(404, "error.unknown_code")
+    return state
+
+
+def _cookie_name(state: SessionState) -> str:
+    # One id per session: a phone is linked to nothing outside this session.
+    return "cocreatie_" + "".join(ch for ch in state.info.id if ch.isalnum())
+
+
+def _participant_id(request: web.Request, state: SessionState) -> tuple[str, bool]:
+    """The phone's id from its cookie, or a new one (True when it must be set)."""
+    existing = request.cookies.get(_cookie_name(state), "")
+    if 16 <= len(existing) <= 64 and all(ch.isalnum() or ch in "-_" for ch in existing):
+        return existing, False
+    return secrets.token_urlsafe(16), True
+
+
+def _remember_phone(response: web.StreamResponse, state: SessionState, pid: str) -> None:
+    response.set_cookie(
+        _cookie_name(state), pid, path="/", max_age=7 * 86400, httponly=True, samesite="Lax"
+    )
+
+
+def _page_path(state: SessionState) -> str:
+    return f"/j/{state.info.join_code}"
+
+
+def _participant_view(hub: Hub, state: SessionState, pid: str, lang: str) -> dict[str, Any]:
+    return {
+        "title": state.info.title,
+        "prompt": state.info.active_prompt.text,
+        "code": state.info.join_code,
+        "lang": lang,
+        "cards": [{"id": c.id, "text": c.text} for c in hub.cards_of_participant(pid)],
+        "round": None,
+        "table": None,
+        "timer": None,
+        "queue_position": None,
+    }
+
+
+# -- handlers --------------------------------------------------------------------------
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def participant_page(request: web.Request) -> web.Response:
+    try:
+        state = _session(request)
+    except BadRequest as refused:
+        return _refusal(request, refused.status, refused.key)
+    return _page_response(request, state)
+
+
+def _page_response(
+    request: web.Request,
+    state: SessionState,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    draft: str = "",
+    author: str = "",
+) -> web.Response:
+    hub = request.app[HUB_KEY]
+    pid, new = _participant_id(request, state)
+    participant = state.participants.get(pid)
+    response = _render(
+        request,
+        "participant.html",
+        status=status,
+        view=_participant_view(hub, state, pid, _translator(request).lang),
+        page_path=_page_path(state),
+        token=state.info.form_token,
+        sent=request.query.get("sent") == "1" and error is None,
+        error=error,
+        draft=draft,
+        author=author or (participant.nickname if participant and participant.nickname else ""),
+    )
+    if new:
+        _remember_phone(response, state, pid)
+    return response
+
+
+async def rules_page(request: web.Request) -> web.Response:
+    try:
+        state = _session(request)
+    except BadRequest as refused:
+        return _refusal(request, refused.status, refused.key)
+    t = _translator(request)
+    return _render(
+        request, "rules.html", rules=interaction_rules(t.lang), page_path=_page_path(state)
+    )
+
+
+async def participant_state(request: web.Request) -> web.Response:
+    try:
+        state = _session(request)
+    except BadRequest as refused:
+        return _refusal(request, refused.status, refused.key)
+    pid, new = _participant_id(request, state)
+    hub = request.app[HUB_KEY]
+    response = web.json_response(_participant_view(hub, state, pid, _translator(request).lang))
+    if new:
+        _remember_phone(response, state, pid)
+    return response
+
+
+async def participant_events(request: web.Request) -> web.StreamResponse:
+    try:
+        state = _session(request)
+    except BadRequest as refused:
+        return _refusal(request, refused.status, refused.key)
+    pid, _ = _participant_id(request, state)
+    hub = request.app[HUB_KEY]
+    lang = _translator(request).lang
+
+    def view() -> dict[str, Any] | None:
+        live = hub.session_for_code(request.match_info["code"])
+        return None if live is None else _participant_view(hub, live, pid, lang)
+
+    return await request.app[STREAMS_KEY].serve(request, view)
+
+
+async def post_card(request: web.Request) -> web.StreamResponse:
+    as_form = request.content_type in FORM_TYPES
+    try:
+        state = _session(request)
+    except BadRequest as refused:
+        return _refusal(request, refused.status, refused.key)
+    fields: MultiDictProxy[str] | MultiDict[Any] | dict[str, Any] = {}
+    try:
+        fields = await _read_fields(request, state, as_form)
+        pid, new = _participant_id(request, state)
+        hub = request.app[HUB_KEY]
+        try:
+            card, created = await hub.submit_card(
+                fields.get("text"),
+                source=CardSource.PHONE,
+                author=fields.get("author"),
+                participant_id=pid,
+                card_id=fields.get("id"),
+            )
+        except CardRejected as rejected:
+            raise BadRequest(400, rejected.key, **rejected.params) from None
+        except StoreBusy:
+            raise _unavailable(request, "error.busy", 2) from None
+        except StoreWriteFailed:
+            raise _unavailable(request, "error.disk", 5) from None
+        except NoSession:
+            raise BadRequest(404, "error.unknown_code") from None
+    except BadRequest as refused:
+        if as_form and refused.status == 400:
+            text = fields.get("text")
+            author = fields.get("author")
+            response = _page_response(
+                request,
+                state,
+                status=400,
+                error=_translator(request)(refused.key, **refused.params),
+                draft=text if isinstance(text, str) else "",
+                author=author if isinstance(author, str) else "",
+            )
+        else:
+            response = _refusal(request, refused.status, refused.key, **refused.params)
+        response.headers.update(refused.headers)
+        return response
+    if as_form:
+        response: web.StreamResponse = web.HTTPSeeOther(_page_path(state) + "?sent=1")
+    else:
+        response = web.json_response({"id": card.id}, status=201 if created else 200)
+    if new:
+        _remember_phone(response, state, pid)
+    return response
+
+
+def _unavailable(request: web.Request, key: str, retry_after: int) -> BadRequest:
+    refused = BadRequest(503, key)
+    refused.headers["Retry-After"] = str(retry_after)
+    return refused
+
+
+async def _read_fields(request: web.Request, state: SessionState, as_form: bool) -> Any:
+    settings = request.app[SETTINGS_KEY]
+    if request.content_length is not None and request.content_length > settings.max_body_bytes:
+        raise BadRequest(413, "error.too_large")
+    try:
+        if as_form:
+            form = await request.post()
+        else:
+            if request.content_type != "application/json":
+                raise BadRequest(415, "error.content_type")
+            raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise BadRequest(413, "error.too_large") from None
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(400, "error.bad_form") from None
+    if as_form:
+        if len(form) > settings.max_form_fields:
+            raise BadRequest(400, "error.bad_form")
+        token = form.get("token")
+        if not isinstance(token, str) or not secrets.compare_digest(
+            token.encode(), state.info.form_token.encode()
+        ):
+            raise BadRequest(403, "error.token")
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadRequest(400, "error.bad_json") from None
+    if not isinstance(data, dict) or len(data) > settings.max_form_fields:
+        raise BadRequest(400, "error.bad_json")
+    return data

@@ -1,0 +1,88 @@
+"""The start screen: reopen a recent session or start a new one with its focus question."""
+
+from __future__ import annotations
+
+from cocreatie_tui.screens.base import AppScreen
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cocreatie_tui.library import SessionSummary, list_sessions
+
+
+def session_line(summary: SessionSummary, t_cards: str) -> Content:
+    if summary.problem:
+        return Content.assemble((f"{summary.id}  ", "dim"), (summary.problem, "bold red"))
+    return Content.assemble(
+        (f"{summary.changed_at[:16].replace('T', ' ')}  ", "dim"),
+        Content(summary.title),
+        (f"  ({t_cards})", "dim"),
+    )
+
+
+class StartScreen(AppScreen):
+    CSS_PATH = "start.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "key.back", id="start.back"),
+        Binding("ctrl+q", "app.quit", "key.quit", id="quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        self._summaries = {s.id: s for s in list_sessions(self.hub.data_dir)}
+        with Vertical(id="start-box"):
+            yield Static(Content(t("start.title")), id="start-title")
+            yield Static(Content(t("start.new")), classes="start-label")
+            yield Input(placeholder=t("start.placeholder"), id="new-title", max_length=500)
+            yield Static("", id="start-error")
+            yield Static(Content(t("start.recent")), classes="start-label")
+            options = [
+                Option(session_line(s, t("start.cards", count=s.cards)), id=s.id)
+                for s in self._summaries.values()
+            ]
+            recent = OptionList(*options, id="recent-sessions")
+            yield recent
+            if not options:
+                yield Static(Content(t("start.none")), id="no-sessions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#new-title", Input).focus()
+
+    def action_back(self) -> None:
+        if self.hub.state is not None and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    @on(Input.Submitted, "#new-title")
+    def new_session(self, event: Input.Submitted) -> None:
+        self.run_worker(self._create(event.value), exclusive=True)
+
+    async def _create(self, title: str) -> None:
+        problem = await self.cocreatie.run_command(self.hub.create_session(title))
+        if problem is not None:
+            self.query_one("#start-error", Static).update(Content(problem))
+            return
+        await self.cocreatie.show_board()
+
+    @on(OptionList.OptionSelected, "#recent-sessions")
+    def open_session(self, event: OptionList.OptionSelected) -> None:
+        session_id = event.option.id
+        if session_id is None:
+            return
+        summary = self._summaries.get(session_id)
+        if summary is not None and summary.problem:
+            message = self.t("start.broken", reason=summary.problem)
+            self.query_one("#start-error", Static).update(Content(message))
+            return
+        self.run_worker(self._open(session_id), exclusive=True)
+
+    async def _open(self, session_id: str) -> None:
+        problem = await self.cocreatie.run_command(self.hub.open_session(session_id))
+        if problem is not None:
+            self.query_one("#start-error", Static).update(Content(problem))
+            return
+        await self.cocreatie.show_board()
