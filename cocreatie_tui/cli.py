@@ -174,16 +174,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_app(config: AppConfig) -> int:
-    from cocreatie_tui.app import CocreatieApp
-    from cocreatie_tui.hub import Hub
-    from cocreatie_tui.server import WebServer
+    from cocreatie_tui.factory import make_app
 
     if config.new_title is not None and not config.new_title.strip():
         print("cocreatie: --new needs a focus question", file=sys.stderr)
         return EXIT_USAGE
     _log_to_file(config.log_path)
-    hub = Hub(config.data_dir)
-    app = CocreatieApp(config, hub, WebServer(hub, config.host, config.port, config.public_url))
+    app = make_app(config)
     app.run(headless=config.headless)
     return app.return_code or 0
 

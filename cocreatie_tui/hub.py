@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cocreatie_tui.core import text as text_rules
 from cocreatie_tui.core.joincode import new_join_code, normalise_join_code
@@ -35,6 +37,7 @@ from cocreatie_tui.events import (
 )
 from cocreatie_tui.store import (
     DiskOps,
+    Documents,
     SessionStore,
     StoreWriteFailed,
     session_files,
@@ -75,6 +78,26 @@ def load_state(store: SessionStore) -> SessionState:
         raise NoSession(f"{store.path}: {error}") from None
 
 
+class HubFeature:
+    """A part of the live session (board, turns, world café...) with its own documents.
+
+    A feature keeps its state in memory, rebuilt by ``load`` from the stored documents when a
+    session opens and after a failed write. Its commands call ``hub.begin_change()``, queue
+    documents with ``hub.put()`` and finish with ``await hub.commit(*events)``: the events are
+    published only once the change is on disk.
+    """
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def load(self, documents: Documents) -> None:
+        """Rebuild this feature's state from the session's stored documents."""
+
+    def participant_view(self, participant_id: str) -> dict[str, Any]:
+        """What this feature adds to a phone's ``/state`` (and its event stream)."""
+        return {}
+
+
 class Hub:
     def __init__(
         self,
@@ -82,11 +105,14 @@ class Hub:
         *,
         disk: DiskOps | None = None,
         wall_clock: Callable[[], str] = utc_now_iso,
+        monotonic: Callable[[], float] = time.monotonic,
         max_pending_writes: int = 20_000,
     ) -> None:
         self.data_dir = data_dir
         self.disk = disk or DiskOps()
         self.wall_clock = wall_clock
+        self.monotonic = monotonic
+        self.features: list[HubFeature] = []
         self.max_pending_writes = max_pending_writes
         self.store: SessionStore | None = None
         self.state: SessionState | None = None
@@ -107,7 +133,12 @@ class Hub:
 
         return unsubscribe
 
-    def publish(self, event: HubEvent) -> None:
+    def add_feature(self, feature: HubFeature) -> None:
+        self.features.append(feature)
+        if self.store is not None:
+            feature.load(self.store.documents)
+
+    def publish(self, event: HubEvent | object) -> None:
         for subscriber in list(self._subscribers):
             try:
                 subscriber(event)
@@ -161,6 +192,8 @@ class Hub:
         self.store, self.state = store, state
         self._unsaved_cards.clear()
         self._card_saves.clear()
+        for feature in self.features:
+            feature.load(store.documents)
         self.publish(SessionOpened(state.info.id))
 
     async def close(self) -> None:
@@ -181,6 +214,8 @@ class Hub:
         log.error("write failed: %s", failure)
         self.state = load_state(self.store)
         self._unsaved_cards.clear()
+        for feature in self.features:
+            feature.load(self.store.documents)
         self.disk_problem = str(failure)
         self.publish(DiskProblem(self.disk_problem))
         self.publish(StateReloaded())
@@ -197,6 +232,37 @@ class Hub:
         info.changed_at = self.wall_clock()
         assert self.store is not None
         self.store.put("session", 1, info.to_doc())
+
+    # -- the path of every change, for features too ---------------------------------------
+
+    def begin_change(self) -> SessionState:
+        """Check that a change can be taken now (a session is open, the disk keeps up)."""
+        state = self.live
+        self._check_capacity()
+        return state
+
+    def put(self, table: str, key: str | int, doc: dict[str, Any]) -> None:
+        """Queue a document of the live session for the next write."""
+        assert self.store is not None
+        self.store.put(table, key, doc)
+
+    def remove(self, table: str, key: str | int) -> None:
+        assert self.store is not None
+        self.store.remove(table, key)
+
+    async def commit(self, *events: object) -> None:
+        """Make the queued change durable, then publish ``events``."""
+        self._touch()
+        await self._persist()
+        for event in events:
+            self.publish(event)
+
+    def participant_view(self, participant_id: str) -> dict[str, Any]:
+        """What the features add to a phone's view of the session."""
+        view: dict[str, Any] = {}
+        for feature in self.features:
+            view.update(feature.participant_view(participant_id))
+        return view
 
     def session_for_code(self, code: str) -> SessionState | None:
         if self.state is None:

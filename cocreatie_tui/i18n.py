@@ -14,8 +14,13 @@ DEFAULT_LANGUAGE = "nl"
 
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
-    source = resources.files("cocreatie_tui.data") / "locales" / f"{lang}.json"
-    return json.loads(source.read_text(encoding="utf-8"))
+    """All strings of a language: every ``data/locales/<lang>/*.json`` merged (one per feature)."""
+    folder = resources.files("cocreatie_tui.data") / "locales" / lang
+    merged: dict[str, str] = {}
+    for source in sorted(folder.iterdir(), key=lambda item: item.name):
+        if source.name.endswith(".json"):
+            merged.update(json.loads(source.read_text(encoding="utf-8")))
+    return merged
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Runs the participant web server on the app's event loop (started on mount, stopped on unmount)."""
+"""Runs the participant web server on the app's event loop: started on mount, stopped on unmount."""
 
 from __future__ import annotations
 

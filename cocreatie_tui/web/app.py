@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -25,6 +26,9 @@ from cocreatie_tui.web.settings import WebSettings
 from cocreatie_tui.web.streams import EventStreams
 
 log = logging.getLogger(__name__)
+
+# Feature modules add a function here that adds their routes under ``/{prefix}/{code}/``.
+FEATURE_ROUTES: list[Callable[[web.UrlDispatcher, str], None]] = []
 
 HUB_KEY = web.AppKey("hub", Hub)
 SETTINGS_KEY = web.AppKey("settings", WebSettings)
@@ -69,6 +73,8 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
         app.router.add_get(f"/{prefix}/{{code}}/state", participant_state)
         app.router.add_get(f"/{prefix}/{{code}}/events", participant_events)
         app.router.add_get(f"/{prefix}/{{code}}/rules", rules_page)
+        for add_routes in FEATURE_ROUTES:
+            add_routes(app.router, prefix)
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", _static_folder(), append_version=False)
     return app
@@ -157,7 +163,7 @@ def _page_path(state: SessionState) -> str:
 
 
 def _participant_view(hub: Hub, state: SessionState, pid: str, lang: str) -> dict[str, Any]:
-    return {
+    view = {
         "title": state.info.title,
         "prompt": state.info.active_prompt.text,
         "code": state.info.join_code,
@@ -168,6 +174,8 @@ def _participant_view(hub: Hub, state: SessionState, pid: str, lang: str) -> dic
         "timer": None,
         "queue_position": None,
     }
+    view.update(hub.participant_view(pid))
+    return view
 
 
 # -- handlers --------------------------------------------------------------------------
