@@ -55,7 +55,7 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
     settings = settings or WebSettings()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[make_security_middleware(settings.own_host_names, _refusal)],
+        middlewares=[make_security_middleware(settings.own_host_names, refusal)],
     )
     app[HUB_KEY] = hub
     app[SETTINGS_KEY] = settings
@@ -93,7 +93,7 @@ async def _close_streams(app: web.Application) -> None:
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _translator(request: web.Request) -> Translator:
+def translator(request: web.Request) -> Translator:
     chosen = request.query.get("lang")
     if chosen not in LANGUAGES:
         chosen = request.cookies.get(LANG_COOKIE)
@@ -102,7 +102,7 @@ def _translator(request: web.Request) -> Translator:
     return Translator(chosen)
 
 
-def _wants_json(request: web.Request) -> bool:
+def wants_json(request: web.Request) -> bool:
     if request.content_type == "application/json":
         return True
     if request.method == "GET":
@@ -111,8 +111,8 @@ def _wants_json(request: web.Request) -> bool:
     return request.content_type not in FORM_TYPES
 
 
-def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    t = _translator(request)
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    t = translator(request)
     page = request.app[TEMPLATES_KEY].get_template(template)
     body = page.render(t=t, lang=t.lang, languages=LANGUAGES, **context)
     response = web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
@@ -121,17 +121,17 @@ def _render(request: web.Request, template: str, status: int = 200, **context: A
     return response
 
 
-def _refusal(request: web.Request, status: int, key: str, **params: object) -> web.Response:
-    t = _translator(request)
+def refusal(request: web.Request, status: int, key: str, **params: object) -> web.Response:
+    t = translator(request)
     message = t(key, **params)
-    if _wants_json(request):
+    if wants_json(request):
         return web.json_response({"error": message}, status=status)
     page = request.app[TEMPLATES_KEY].get_template("message.html")
     body = page.render(t=t, lang=t.lang, languages=LANGUAGES, message=message, code=None)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 
-def _session(request: web.Request) -> SessionState:
+def live_session(request: web.Request) -> SessionState:
     hub = request.app[HUB_KEY]
     state = hub.session_for_code(request.match_info["code"])
     if state is None:
@@ -139,30 +139,30 @@ def _session(request: web.Request) -> SessionState:
     return state
 
 
-def _cookie_name(state: SessionState) -> str:
+def cookie_name(state: SessionState) -> str:
     # One id per session: a phone is linked to nothing outside this session.
     return "cocreatie_" + "".join(ch for ch in state.info.id if ch.isalnum())
 
 
-def _participant_id(request: web.Request, state: SessionState) -> tuple[str, bool]:
+def participant_id_of(request: web.Request, state: SessionState) -> tuple[str, bool]:
     """The phone's id from its cookie, or a new one (True when it must be set)."""
-    existing = request.cookies.get(_cookie_name(state), "")
+    existing = request.cookies.get(cookie_name(state), "")
     if 16 <= len(existing) <= 64 and all(ch.isalnum() or ch in "-_" for ch in existing):
         return existing, False
     return secrets.token_urlsafe(16), True
 
 
-def _remember_phone(response: web.StreamResponse, state: SessionState, pid: str) -> None:
+def remember_phone(response: web.StreamResponse, state: SessionState, pid: str) -> None:
     response.set_cookie(
-        _cookie_name(state), pid, path="/", max_age=7 * 86400, httponly=True, samesite="Lax"
+        cookie_name(state), pid, path="/", max_age=7 * 86400, httponly=True, samesite="Lax"
     )
 
 
-def _page_path(state: SessionState) -> str:
+def page_path_of(state: SessionState) -> str:
     return f"/j/{state.info.join_code}"
 
 
-def _participant_view(hub: Hub, state: SessionState, pid: str, lang: str) -> dict[str, Any]:
+def participant_view(hub: Hub, state: SessionState, pid: str, lang: str) -> dict[str, Any]:
     view = {
         "title": state.info.title,
         "prompt": state.info.active_prompt.text,
@@ -187,9 +187,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def participant_page(request: web.Request) -> web.Response:
     try:
-        state = _session(request)
+        state = live_session(request)
     except BadRequest as refused:
-        return _refusal(request, refused.status, refused.key)
+        return refusal(request, refused.status, refused.key)
     return _page_response(request, state)
 
 
@@ -203,14 +203,14 @@ def _page_response(
     author: str = "",
 ) -> web.Response:
     hub = request.app[HUB_KEY]
-    pid, new = _participant_id(request, state)
+    pid, new = participant_id_of(request, state)
     participant = state.participants.get(pid)
-    response = _render(
+    response = render(
         request,
         "participant.html",
         status=status,
-        view=_participant_view(hub, state, pid, _translator(request).lang),
-        page_path=_page_path(state),
+        view=participant_view(hub, state, pid, translator(request).lang),
+        page_path=page_path_of(state),
         token=state.info.form_token,
         sent=request.query.get("sent") == "1" and error is None,
         error=error,
@@ -218,46 +218,46 @@ def _page_response(
         author=author or (participant.nickname if participant and participant.nickname else ""),
     )
     if new:
-        _remember_phone(response, state, pid)
+        remember_phone(response, state, pid)
     return response
 
 
 async def rules_page(request: web.Request) -> web.Response:
     try:
-        state = _session(request)
+        state = live_session(request)
     except BadRequest as refused:
-        return _refusal(request, refused.status, refused.key)
-    t = _translator(request)
-    return _render(
-        request, "rules.html", rules=interaction_rules(t.lang), page_path=_page_path(state)
+        return refusal(request, refused.status, refused.key)
+    t = translator(request)
+    return render(
+        request, "rules.html", rules=interaction_rules(t.lang), page_path=page_path_of(state)
     )
 
 
 async def participant_state(request: web.Request) -> web.Response:
     try:
-        state = _session(request)
+        state = live_session(request)
     except BadRequest as refused:
-        return _refusal(request, refused.status, refused.key)
-    pid, new = _participant_id(request, state)
+        return refusal(request, refused.status, refused.key)
+    pid, new = participant_id_of(request, state)
     hub = request.app[HUB_KEY]
-    response = web.json_response(_participant_view(hub, state, pid, _translator(request).lang))
+    response = web.json_response(participant_view(hub, state, pid, translator(request).lang))
     if new:
-        _remember_phone(response, state, pid)
+        remember_phone(response, state, pid)
     return response
 
 
 async def participant_events(request: web.Request) -> web.StreamResponse:
     try:
-        state = _session(request)
+        state = live_session(request)
     except BadRequest as refused:
-        return _refusal(request, refused.status, refused.key)
-    pid, _ = _participant_id(request, state)
+        return refusal(request, refused.status, refused.key)
+    pid, _ = participant_id_of(request, state)
     hub = request.app[HUB_KEY]
-    lang = _translator(request).lang
+    lang = translator(request).lang
 
     def view() -> dict[str, Any] | None:
         live = hub.session_for_code(request.match_info["code"])
-        return None if live is None else _participant_view(hub, live, pid, lang)
+        return None if live is None else participant_view(hub, live, pid, lang)
 
     return await request.app[STREAMS_KEY].serve(request, view)
 
@@ -265,13 +265,13 @@ async def participant_events(request: web.Request) -> web.StreamResponse:
 async def post_card(request: web.Request) -> web.StreamResponse:
     as_form = request.content_type in FORM_TYPES
     try:
-        state = _session(request)
+        state = live_session(request)
     except BadRequest as refused:
-        return _refusal(request, refused.status, refused.key)
+        return refusal(request, refused.status, refused.key)
     fields: MultiDictProxy[str] | MultiDict[Any] | dict[str, Any] = {}
     try:
-        fields = await _read_fields(request, state, as_form)
-        pid, new = _participant_id(request, state)
+        fields = await read_fields(request, state, as_form)
+        pid, new = participant_id_of(request, state)
         hub = request.app[HUB_KEY]
         try:
             card, created = await hub.submit_card(
@@ -284,9 +284,9 @@ async def post_card(request: web.Request) -> web.StreamResponse:
         except CardRejected as rejected:
             raise BadRequest(400, rejected.key, **rejected.params) from None
         except StoreBusy:
-            raise _unavailable(request, "error.busy", 2) from None
+            raise unavailable(request, "error.busy", 2) from None
         except StoreWriteFailed:
-            raise _unavailable(request, "error.disk", 5) from None
+            raise unavailable(request, "error.disk", 5) from None
         except NoSession:
             raise BadRequest(404, "error.unknown_code") from None
     except BadRequest as refused:
@@ -297,30 +297,30 @@ async def post_card(request: web.Request) -> web.StreamResponse:
                 request,
                 state,
                 status=400,
-                error=_translator(request)(refused.key, **refused.params),
+                error=translator(request)(refused.key, **refused.params),
                 draft=text if isinstance(text, str) else "",
                 author=author if isinstance(author, str) else "",
             )
         else:
-            response = _refusal(request, refused.status, refused.key, **refused.params)
+            response = refusal(request, refused.status, refused.key, **refused.params)
         response.headers.update(refused.headers)
         return response
     if as_form:
-        response: web.StreamResponse = web.HTTPSeeOther(_page_path(state) + "?sent=1")
+        response: web.StreamResponse = web.HTTPSeeOther(page_path_of(state) + "?sent=1")
     else:
         response = web.json_response({"id": card.id}, status=201 if created else 200)
     if new:
-        _remember_phone(response, state, pid)
+        remember_phone(response, state, pid)
     return response
 
 
-def _unavailable(request: web.Request, key: str, retry_after: int) -> BadRequest:
+def unavailable(request: web.Request, key: str, retry_after: int) -> BadRequest:
     refused = BadRequest(503, key)
     refused.headers["Retry-After"] = str(retry_after)
     return refused
 
 
-async def _read_fields(request: web.Request, state: SessionState, as_form: bool) -> Any:
+async def read_fields(request: web.Request, state: SessionState, as_form: bool) -> Any:
     settings = request.app[SETTINGS_KEY]
     if request.content_length is not None and request.content_length > settings.max_body_bytes:
         raise BadRequest(413, "error.too_large")
