@@ -13,6 +13,7 @@ from cocreatie_tui.core.model import Card
 from cocreatie_tui.events import CardAdded, HubEvent, SessionChanged, SessionOpened, StateReloaded
 from cocreatie_tui.widgets.card_list import CardList
 from cocreatie_tui.widgets.join_panel import JoinPanel
+from cocreatie_tui.widgets.status import BOARD_STATUS_WIDGETS
 
 WIDE_ENOUGH_FOR_JOIN_PANEL = 100
 COALESCE_SECONDS = 0.05
@@ -42,6 +43,9 @@ class BoardScreen(AppScreen):
             with Horizontal(id="board-header"):
                 yield Static(Content(info.title), id="focus-question")
                 yield Static("", id="card-counter")
+            with Horizontal(id="board-status"):
+                for make_status_widget in BOARD_STATUS_WIDGETS:
+                    yield make_status_widget()
             yield Static(Content(self.t("board.no_cards")), id="board-empty")
             yield CardList(self.t, id="cards")
         yield JoinPanel(self.cocreatie.join_url, self.t("board.join_hint"), id="join-panel")

@@ -483,14 +483,17 @@ class _Search:
                 if table >= 0:
                     self.add(r, p, table)
 
-    def _pick(self, targets: tuple[int, int, int], polishing: bool) -> tuple[int, int] | None:
-        """Choose a (round, rover) whose move may lower the cost, or None.
+    def _pick(self, targets: tuple[int, int, int], polishing: bool) -> tuple[int, list[int]]:
+        """Choose a round and the rovers in it whose moves may lower the cost.
 
-        A rover in a repeated pair first; while polishing, a rover back at a table as often.
+        The round of a random repeated pair, with every rover in a repeated pair there; while
+        polishing (or when no repeat is left to undo), the round of a random rover back at a
+        table, with every such rover there too. Falls back to a random rover.
         """
-        rng = self.rng
-        conflicts = (self.excess > targets[0] or self.max_pair > targets[1]) and self.bad
-        revisiting = self.revisits > targets[2] and self.roving
+        rng, n, host = self.rng, self.n, self.host
+        conflicts = bool((self.excess > targets[0] or self.max_pair > targets[1]) and self.bad)
+        revisiting = bool(self.revisits > targets[2] and self.roving)
+        r = -1
         if revisiting and (not conflicts or (polishing and rng.random() < 0.5)):
             p = self.roving[rng.randrange(len(self.roving))]
             rounds = [
@@ -499,16 +502,28 @@ class _Search:
                 if seats[p] >= 0 and self.visits[p][seats[p]] >= 2
             ]
             if rounds:
-                return rng.choice(rounds), p
-        if conflicts:
-            p, q = divmod(self.bad[rng.randrange(len(self.bad))], self.n)
+                r = rng.choice(rounds)
+        if r < 0 and conflicts:
+            p, q = divmod(self.bad[rng.randrange(len(self.bad))], n)
             rounds = [
                 r for r, seats in enumerate(self.seat) if seats[p] >= 0 and seats[p] == seats[q]
             ]
-            movable = [x for x in (p, q) if self.host[x] < 0]
-            if rounds and movable:
-                return rng.choice(rounds), rng.choice(movable)
-        return self._pick_random()
+            if rounds:
+                r = rng.choice(rounds)
+        if r < 0:
+            picked = self._pick_random()
+            return (picked[0], [picked[1]]) if picked else (-1, [])
+        seats = self.seat[r]
+        chosen: set[int] = set()
+        if conflicts:
+            for key in self.bad:
+                p, q = divmod(key, n)
+                if seats[p] >= 0 and seats[p] == seats[q]:
+                    chosen.update(x for x in (p, q) if host[x] < 0)
+        if polishing or not conflicts:
+            visits = self.visits
+            chosen.update(p for p in self.roving if seats[p] >= 0 and visits[p][seats[p]] >= 2)
+        return r, sorted(chosen)
 
     def _pick_random(self) -> tuple[int, int] | None:
         rng = self.rng
@@ -650,10 +665,13 @@ class _Search:
     def run(self, max_steps: int, deadline: float, targets: tuple[int, int, int]) -> int:
         """Tabu search until ``targets`` or the budget; leaves the best plan loaded.
 
-        First repeats count before anything else. Once they reach their bound, or in the last
-        part of the budget, the search "polishes": it starts from the best plan and weighs a
-        revisit like a repeat, so it can trade one for the other on the way; the best plan is
-        still judged lexicographically.
+        Each step takes the best move of the rovers in trouble in one round, unless it is
+        tabu (moving a rover back to a table they just left in that round), and even when it
+        makes things worse, to walk off plateaus; after a long time without a better plan it
+        goes back to the best one and shakes it a little. Repeats count first. Once they
+        reach their bound, or in the last part of the budget, the search "polishes": it
+        starts from the best plan and weighs a revisit like a repeat, so it can trade one for
+        the other on the way; the best plan is still judged lexicographically.
         """
         rng = self.rng
         best_cost = self.cost()
@@ -670,56 +688,59 @@ class _Search:
             if iteration % 32 == 0 and time.perf_counter() > deadline:
                 break
             if not polishing and (
-                steps >= polish_from or (self.excess <= targets[0] and self.max_pair <= targets[1])
+                steps >= polish_from
+                or (self.excess <= targets[0] and self.max_pair <= targets[1])
             ):
                 polishing = True
                 if self.cost() != best_cost:
                     self.load(best_seats)
                 tabu.clear()
                 last_gain = iteration
-            picked = self._pick(targets, polishing)
+            r, rovers = self._pick(targets, polishing)
             steps += 1
-            if picked is None:
-                continue
-            r, a = picked
-            moves = self._moves(r, a, polishing)
-            steps += len(moves)
-            if not moves:
-                continue
-            ta = self.seat[r][a]
             excess, revisits = self.excess, self.revisits
             base = (r * n) * tables
-            allowed = [
-                move
-                for move in moves
-                if excess + move[0] < best_cost[0]
-                or (
-                    polishing
-                    and excess + move[0] == best_cost[0]
-                    and revisits + move[1] < best_cost[2]
-                )
-                or (
-                    tabu.get(base + a * tables + move[3], 0) < iteration
-                    and (move[2] < 0 or tabu.get(base + move[2] * tables + ta, 0) < iteration)
-                )
-            ]
-            if not allowed or rng.random() < 0.02:
-                allowed = [moves[rng.randrange(len(moves))]]
-            if polishing:
-                primary = [move[0] + move[1] for move in allowed]
+            seats = self.seat[r] if r >= 0 else []
+            allowed: list[tuple[int, int, int, int, int]] = []  # moves, with the rover first
+            for a in rovers:
+                moves = self._moves(r, a, polishing)
+                steps += len(moves)
+                a_base = base + a * tables
+                ta = seats[a]
+                for delta, rev, b, tb in moves:
+                    if (
+                        excess + delta < best_cost[0]
+                        or (
+                            polishing
+                            and excess + delta == best_cost[0]
+                            and revisits + rev < best_cost[2]
+                        )
+                        or (
+                            tabu.get(a_base + tb, 0) < iteration
+                            and (b < 0 or tabu.get(base + b * tables + ta, 0) < iteration)
+                        )
+                    ):
+                        allowed.append((a, delta, rev, b, tb))
+            if not allowed:
+                continue
+            if rng.random() < 0.02:
+                chosen = allowed[rng.randrange(len(allowed))]
             else:
-                primary = [move[0] for move in allowed]
-            lowest = min(primary)
-            chosen = allowed[0]
-            chosen_key: tuple[int, int, float] | None = None
-            for value, move in zip(primary, allowed, strict=True):
-                if value == lowest:
-                    key = (self._top(r, a, move[2], move[3]), move[1], rng.random())
-                    if chosen_key is None or key < chosen_key:
-                        chosen_key, chosen = key, move
-            _, _, b, tb = chosen
+                if polishing:
+                    primary = [move[1] + move[2] for move in allowed]
+                else:
+                    primary = [move[1] for move in allowed]
+                lowest = min(primary)
+                chosen = allowed[0]
+                chosen_key: tuple[int, int, float] | None = None
+                for value, move in zip(primary, allowed, strict=True):
+                    if value == lowest:
+                        key = (self._top(r, move[0], move[3], move[4]), move[2], rng.random())
+                        if chosen_key is None or key < chosen_key:
+                            chosen_key, chosen = key, move
+            a, _, _, b, tb = chosen
             tenure = rng.randint(3, 12)
-            tabu[base + a * tables + ta] = iteration + tenure
+            tabu[base + a * tables + seats[a]] = iteration + tenure
             if b >= 0:
                 tabu[base + b * tables + tb] = iteration + tenure
             self.apply(r, a, b, tb)
