@@ -14,6 +14,8 @@ FEATURES: list[Callable[[Hub], HubFeature]] = []
 
 
 def make_hub(data_dir: Path, **options: Any) -> Hub:
+    import cocreatie_tui.features  # noqa: F401 - registers every feature
+
     hub = Hub(data_dir, **options)
     for make_feature in FEATURES:
         hub.add_feature(make_feature(hub))

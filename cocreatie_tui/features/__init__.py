@@ -1,0 +1,7 @@
+"""Features of a session beyond the cards: each module registers itself when imported.
+
+A feature module appends to ``cocreatie_tui.factory.FEATURES`` (its ``HubFeature``), to
+``cocreatie_tui.web.app.FEATURE_ROUTES`` (its participant routes) and to
+``cocreatie_tui.widgets.status.BOARD_STATUS_WIDGETS`` (its board status widget), and is
+imported below, one line each.
+"""
