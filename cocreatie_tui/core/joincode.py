@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-# No 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, Q: letters and digits people confuse on a screen.
-ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: letters and digits people confuse on a screen.
+ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 LENGTH = 6
 
 

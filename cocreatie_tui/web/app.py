@@ -306,7 +306,9 @@ async def post_card(request: web.Request) -> web.StreamResponse:
         response.headers.update(refused.headers)
         return response
     if as_form:
-        response: web.StreamResponse = web.HTTPSeeOther(page_path_of(state) + "?sent=1")
+        response: web.StreamResponse = web.Response(
+            status=303, headers={"Location": page_path_of(state) + "?sent=1"}
+        )
     else:
         response = web.json_response({"id": card.id}, status=201 if created else 200)
     if new:
