@@ -7,6 +7,11 @@ old or the new file, never half of one. Writes are grouped: every change that ar
 write runs goes into the next one, so a burst of cards costs one write, and ``commit()``
 returns only when the write holding the caller's change is on disk.
 
+Encoding never blocks the event loop for long: each document is encoded once, in the writer
+thread, when it changed, and a write joins the cached encodings (a 4,500-card file costs about
+a millisecond of joining instead of ~20 ms of ``json.dumps`` holding the GIL). The queue of
+changes waiting for the disk is bounded: ``check_capacity()`` raises ``StoreBusy`` when full.
+
 All file operations go through ``DiskOps`` so that tests can replace it with one that
 simulates a power cut or a full disk.
 """
@@ -49,8 +54,11 @@ class CorruptDataFile(StoreError):
 class StoreWriteFailed(StoreError):
     """The disk refused a write (full, read-only, failing). Nothing in it was acknowledged."""
 
-    def __init__(self, error: OSError) -> None:
-        super().__init__(f"{error.strerror or error} ({error.errno})")
+    def __init__(self, error: Exception) -> None:
+        if isinstance(error, OSError):
+            super().__init__(f"{error.strerror or error} ({error.errno})")
+        else:  # a bug, not the disk: still refuse the batch rather than hang its callers
+            super().__init__(f"{type(error).__name__}: {error}")
         self.error = error
 
 
@@ -121,6 +129,44 @@ def encode_documents(data: Documents) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _encode(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _EncodedFile:
+    """The data file's JSON kept as one encoded fragment per document.
+
+    Only the writer thread touches it. ``update`` re-encodes the documents that changed;
+    ``payload`` joins everything into the same bytes ``encode_documents`` would give.
+    """
+
+    def __init__(self) -> None:
+        self.fragments: dict[str, dict[str, bytes]] = {}
+
+    def update(self, data: Documents, changed: set[tuple[str, str]] | None) -> None:
+        if changed is None:  # everything (after opening, or after a failed write)
+            self.fragments = {
+                table: {key: _encode(doc) for key, doc in docs.items()}
+                for table, docs in data.items()
+            }
+            return
+        for table, key in changed:
+            doc = data.get(table, {}).get(key)
+            fragments = self.fragments.setdefault(table, {})
+            if doc is None:
+                fragments.pop(key, None)
+            else:
+                fragments[key] = _encode(doc)
+
+    def payload(self, tables: list[str]) -> bytes:
+        parts = []
+        for table in tables:
+            fragments = self.fragments.get(table, {})
+            inner = b",".join(_encode(key) + b":" + frag for key, frag in fragments.items())
+            parts.append(_encode(table) + b":{" + inner + b"}")
+        return b"{" + b",".join(parts) + b"}"
+
+
 def decode_documents(raw: bytes, path: Path) -> Documents:
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -143,7 +189,11 @@ class _Put:
 
 
 class SessionStore:
-    """One session's data file, with grouped atomic writes."""
+    """One session's data file, with grouped atomic writes.
+
+    ``put`` takes ownership of the document: it is encoded later, in the writer thread, so the
+    caller must not change it afterwards (build a fresh dict, as ``to_doc()`` does).
+    """
 
     def __init__(
         self,
@@ -162,13 +212,15 @@ class SessionStore:
         self._pending: list[_Put] = []
         self._waiters: list[asyncio.Future[None]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._encoded = _EncodedFile()
+        self._encode_all = True  # after opening or a failed write
         self.writes = 0
 
     # -- opening -------------------------------------------------------------------------
 
     def open(self) -> None:
         """Load the data file; a missing file is an empty session, a corrupt one an error."""
-        self.disk.make_dirs(self.path.parent)
+        _make_dirs_durably(self.disk, self.path.parent)
         if self.disk.exists(self.path):
             raw = self.disk.read_file(self.path)
             try:
@@ -186,6 +238,7 @@ class SessionStore:
     def _use(self, data: Documents) -> None:
         self.db.storage.write(data)  # type: ignore[attr-defined]
         self.db.clear_cache()
+        self._encode_all = True
 
     @property
     def documents(self) -> Documents:
@@ -197,7 +250,13 @@ class SessionStore:
 
     # -- changing ------------------------------------------------------------------------
 
+    @property
+    def pending(self) -> int:
+        """Changes queued for the next write (the one running is not counted)."""
+        return len(self._pending)
+
     def check_capacity(self) -> None:
+        """Raise ``StoreBusy`` when the queue is full: the caller answers 503, never waits."""
         if len(self._pending) >= self.max_pending:
             raise StoreBusy(f"{len(self._pending)} changes wait for the disk")
 
@@ -224,19 +283,20 @@ class SessionStore:
 
     def write_now(self) -> None:
         """Synchronous write of everything queued, for command-line tools (no event loop)."""
-        self._apply(self._pending)
+        changed = self._apply(self._pending)
         self._pending = []
-        self._last_good = self._write(self.documents)
+        self._last_good = self._write(self.documents, list(self.documents), changed)
 
     async def _write_batches(self) -> None:
         while self._waiters:
             batch, self._pending = self._pending, []
             waiters, self._waiters = self._waiters, []
-            self._apply(batch)
+            changed = self._apply(batch)
+            tables = list(self.documents)
             try:
-                payload = await asyncio.to_thread(self._write, self.documents)
-            except OSError as os_error:
-                failure = StoreWriteFailed(os_error)
+                payload = await asyncio.to_thread(self._write, self.documents, tables, changed)
+            except Exception as error:  # OSError from the disk; anything else is a bug
+                failure = StoreWriteFailed(error)
                 self._use(decode_documents(self._last_good, self.path))
                 # Changes queued during the failed write were made against state that is now
                 # gone; they are refused too, so that memory and disk agree again.
@@ -256,7 +316,8 @@ class SessionStore:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    def _apply(self, batch: list[_Put]) -> None:
+    def _apply(self, batch: list[_Put]) -> set[tuple[str, str]] | None:
+        """Apply queued changes to memory; returns which documents the next write re-encodes."""
         data = self.documents
         for put in batch:
             table = data.setdefault(put.table, {})
@@ -265,10 +326,22 @@ class SessionStore:
             else:
                 table[put.key] = put.doc
         self.db.clear_cache()
+        if self._encode_all:
+            self._encode_all = False
+            return None
+        return {(put.table, put.key) for put in batch}
 
-    def _write(self, data: Documents) -> bytes:
-        """Encode and write atomically; runs in a worker thread while the loop goes on."""
-        payload = encode_documents(data)
+    def _write(
+        self, data: Documents, tables: list[str], changed: set[tuple[str, str]] | None
+    ) -> bytes:
+        """Encode and write atomically; runs in a worker thread while the loop goes on.
+
+        The loop does not change ``data`` meanwhile: changes wait in ``_pending`` until the
+        writer task applies them, after this write.
+        """
+        # After a failure here the writer calls ``_use``: the next write encodes everything.
+        self._encoded.update(data, changed)
+        payload = self._encoded.payload(tables)
         folder = self.path.parent
         temp = self.path.with_name(self.path.name + TEMP_SUFFIX)
         self.disk.write_file(temp, payload)
@@ -282,6 +355,20 @@ class SessionStore:
         self.disk.replace(temp, self.path)
         self.disk.fsync_dir(folder)
         return payload
+
+
+def _make_dirs_durably(disk: DiskOps, folder: Path) -> None:
+    """Create missing folders and fsync each parent, so a power cut cannot lose the folder."""
+    missing = []
+    current = folder
+    while not disk.exists(current) and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    if not missing:
+        return
+    disk.make_dirs(folder)
+    for created in reversed(missing):
+        disk.fsync_dir(created.parent)
 
 
 def _loads_cleanly(disk: DiskOps, path: Path) -> bool:
@@ -322,19 +409,60 @@ def recover_previous_generation(path: Path, disk: DiskOps | None = None) -> Path
     """
     disk = disk or DiskOps()
     previous = previous_path(path)
-    decode_documents(disk.read_file(previous), previous)  # raises when it is broken too
+    good = disk.read_file(previous)
+    decode_documents(good, previous)  # raises when it is broken too
     broken = path.with_name(path.name + ".broken")
     counter = 1
     while disk.exists(broken):
         counter += 1
         broken = path.with_name(f"{path.name}.broken{counter}")
-    disk.replace(path, broken)
     restored = path.with_name(path.name + TEMP_SUFFIX)
-    disk.write_file(restored, disk.read_file(previous))
+    disk.write_file(restored, good)
     disk.fsync_file(restored)
+    # The broken file gets a second name first, so that a power cut at any moment leaves the
+    # data file either still broken or already restored, never missing.
+    disk.link(path, broken)
     disk.replace(restored, path)
     disk.fsync_dir(path.parent)
     return broken
+
+
+def session_file_set(data_dir: Path, session_id: str) -> list[Path]:
+    """Every file that holds a session's data: the file, its previous generation, temporary
+    files of an interrupted write and broken files kept by ``recover``."""
+    path = session_path(data_dir, session_id)
+    folder = path.parent
+    if not folder.is_dir():
+        return []
+    prefix = path.name
+    kept = (
+        prefix,
+        prefix + PREVIOUS_SUFFIX,
+        prefix + TEMP_SUFFIX,
+        prefix + PREVIOUS_SUFFIX + TEMP_SUFFIX,
+    )
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name in kept or (p.name.startswith(prefix + ".broken") and p.is_file())
+    )
+
+
+def delete_session(data_dir: Path, session_id: str, disk: DiskOps | None = None) -> list[Path]:
+    """Remove every file of a session (see ``session_file_set``); returns what was removed.
+
+    The data file goes first, so that an interrupted delete never leaves a session that opens
+    with an older generation of its cards.
+    """
+    disk = disk or DiskOps()
+    files = session_file_set(data_dir, session_id)
+    main = session_path(data_dir, session_id)
+    files.sort(key=lambda p: p != main)
+    for path in files:
+        disk.unlink(path)
+    if files:
+        disk.fsync_dir(main.parent)
+    return files
 
 
 def write_text_file(path: Path, text: str, disk: DiskOps | None = None) -> None:
