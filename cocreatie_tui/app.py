@@ -51,7 +51,7 @@ class CocreatieApp(App[int]):
             await self.server.start()
         except OSError as error:
             self.exit(
-                2,
+                return_code=2,
                 message=f"cannot listen on {self.config.host}:{self.config.port}: "
                 f"{error.strerror or error}. Try another --port (0 picks a free one).",
             )
@@ -60,7 +60,7 @@ class CocreatieApp(App[int]):
         try:
             state = await self._first_session()
         except CorruptDataFile as error:
-            self.exit(3, message=_corrupt_message(error))
+            self.exit(return_code=3, message=_corrupt_message(error))
             return
         if state is None:
             await self.push_screen(StartScreen())
