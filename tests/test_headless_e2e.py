@@ -111,3 +111,22 @@ async def test_every_acknowledged_card_survives_sigkill(tmp_path: Path, round_nu
         restarted.process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(restarted.process.wait(), 15) == 0
     assert len(await stored_card_ids(tmp_path)) >= len(acknowledged) + 1
+
+
+async def test_a_taken_port_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "cocreatie_tui", "--headless", "--host", "127.0.0.1",
+            "--port", str(port), "--data-dir", str(tmp_path), "--new", "Vraag",
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), STARTUP_TIMEOUT)
+    assert process.returncode == 2
+    assert out == b""  # no Join line when phones cannot connect
+    assert f"cannot listen on 127.0.0.1:{port}" in " ".join(err.decode().split())
