@@ -31,11 +31,14 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-DEFAULT_MAX_STEPS = 400_000
+DEFAULT_MAX_STEPS = 1_000_000
 """Default step budget: one step is the evaluation of one candidate move."""
 
 DEFAULT_TIME_CAP_S = 5.0
 """Safety net only: on a normal machine the step budget ends the search first."""
+
+STEPS_PER_PICK = 10
+"""Choosing where to look costs about as much as evaluating ten moves."""
 
 MOVE_ALONE = -1
 RELABEL = -2
@@ -662,16 +665,19 @@ class _Search:
                 at_top -= 1
         return top if at_top > 0 else top - 1
 
-    def run(self, max_steps: int, deadline: float, targets: tuple[int, int, int]) -> int:
+    def run(
+        self, max_steps: int, deadline: float, targets: tuple[int, int, int], polish_from: int
+    ) -> int:
         """Tabu search until ``targets`` or the budget; leaves the best plan loaded.
 
         Each step takes the best move of the rovers in trouble in one round, unless it is
         tabu (moving a rover back to a table they just left in that round), and even when it
         makes things worse, to walk off plateaus; after a long time without a better plan it
         goes back to the best one and shakes it a little. Repeats count first. Once they
-        reach their bound, or in the last part of the budget, the search "polishes": it
-        starts from the best plan and weighs a revisit like a repeat, so it can trade one for
-        the other on the way; the best plan is still judged lexicographically.
+        reach their bound, or after ``polish_from`` steps, the search "polishes": it starts
+        from the best plan and weighs a revisit like a repeat (as if each table had a host),
+        so it can trade one for the other on the way; the best plan is still judged
+        lexicographically.
         """
         rng = self.rng
         best_cost = self.cost()
@@ -679,17 +685,23 @@ class _Search:
         steps = 0
         iteration = 0
         last_gain = 0
+        steps_at_gain = 0
+        # Give up after a quarter of the budget without a better plan; once the repeats are
+        # provably optimal the rest is polish, so give up on it sooner.
+        patience = max(1, max_steps // 4)
+        polish_patience = max(1, max_steps // 10)
         polishing = False
-        polish_from = max_steps * 3 // 4
         tables, n = self.tables, self.n
         tabu: dict[int, int] = {}
         while steps < max_steps and self.cost() > targets:
             iteration += 1
             if iteration % 32 == 0 and time.perf_counter() > deadline:
                 break
+            stale = steps - steps_at_gain
+            if stale > patience or (best_cost[0] <= targets[0] and stale > polish_patience):
+                break
             if not polishing and (
-                steps >= polish_from
-                or (self.excess <= targets[0] and self.max_pair <= targets[1])
+                steps >= polish_from or (self.excess <= targets[0] and self.max_pair <= targets[1])
             ):
                 polishing = True
                 if self.cost() != best_cost:
@@ -697,7 +709,7 @@ class _Search:
                 tabu.clear()
                 last_gain = iteration
             r, rovers = self._pick(targets, polishing)
-            steps += 1
+            steps += STEPS_PER_PICK
             excess, revisits = self.excess, self.revisits
             base = (r * n) * tables
             seats = self.seat[r] if r >= 0 else []
@@ -750,6 +762,7 @@ class _Search:
                     self.relabel_rounds()
                     cost = self.cost()
                 best_cost, best_seats, last_gain = cost, self.snapshot(), iteration
+                steps_at_gain = steps
             elif iteration - last_gain > 400:
                 # Stuck on a plateau: go back to the best plan and shake it a little.
                 self.load(best_seats)
@@ -891,7 +904,11 @@ def plan_rotation(
     search = _Search(comp, random.Random(seed))
     search.greedy()
     search.relabel_rounds()
-    steps = search.run(max_steps, started + time_cap_s, _targets(comp, bound))
+    targets = _targets(comp, bound)
+    # When a plan without any repeat or revisit may exist, look for it directly; otherwise
+    # repeats come first and revisits get the last quarter of the budget.
+    polish_from = 0 if targets[0] == 0 and targets[2] == 0 else max_steps * 3 // 4
+    steps = search.run(max_steps, started + time_cap_s, targets, polish_from)
     rounds = [dict(held_round) for held_round in problem.held]
     for seats in search.seat:
         rounds.append(
