@@ -20,6 +20,13 @@ class CardAdded:
 
 
 @dataclass(frozen=True)
+class CardWithdrawn:
+    """A phone took its own card back: it is hidden and marked, never deleted from the file."""
+
+    card: Card
+
+
+@dataclass(frozen=True)
 class SessionChanged:
     """Title, prompts or join code changed."""
 
@@ -38,4 +45,4 @@ class StateReloaded:
     """Unsaved changes were dropped after a failed write; views rebuild from the hub."""
 
 
-HubEvent = SessionOpened | CardAdded | SessionChanged | DiskProblem | StateReloaded
+HubEvent = SessionOpened | CardAdded | CardWithdrawn | SessionChanged | DiskProblem | StateReloaded

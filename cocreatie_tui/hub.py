@@ -29,6 +29,7 @@ from cocreatie_tui.core.model import (
 )
 from cocreatie_tui.events import (
     CardAdded,
+    CardWithdrawn,
     DiskProblem,
     HubEvent,
     SessionChanged,
@@ -60,6 +61,60 @@ class CardRejected(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+# The history note of a card its sender took back; the card stays in the data file, hidden.
+WITHDRAWN_NOTE = "withdrawn by participant"
+PHONE_SEEN_WINDOW_SECONDS = 120.0
+
+
+def is_withdrawn(card: Card) -> bool:
+    return any(note.startswith(WITHDRAWN_NOTE) for note in card.history)
+
+
+class PhonesSeen:
+    """Phones in the room: distinct participant cookies seen recently, in memory only.
+
+    A phone counts while it was seen in the last two minutes on any request, or while it holds
+    a live-update stream open. Nothing here is stored: it is a head count, not a record.
+    """
+
+    def __init__(
+        self, clock: Callable[[], float], window: float = PHONE_SEEN_WINDOW_SECONDS
+    ) -> None:
+        self.clock = clock
+        self.window = window
+        self._last_seen: dict[str, float] = {}
+        self._streams: dict[str, int] = {}
+
+    def seen(self, participant_id: str) -> None:
+        self._last_seen[participant_id] = self.clock()
+        if len(self._last_seen) > 10_000:  # a flood of made-up cookies must not grow memory
+            self._forget_old()
+
+    def stream_opened(self, participant_id: str) -> None:
+        self._streams[participant_id] = self._streams.get(participant_id, 0) + 1
+        self.seen(participant_id)
+
+    def stream_closed(self, participant_id: str) -> None:
+        left = self._streams.get(participant_id, 0) - 1
+        if left > 0:
+            self._streams[participant_id] = left
+        else:
+            self._streams.pop(participant_id, None)
+        self.seen(participant_id)
+
+    def count(self) -> int:
+        self._forget_old()
+        return len(self._last_seen.keys() | self._streams.keys())
+
+    def clear(self) -> None:
+        self._last_seen.clear()
+        self._streams.clear()
+
+    def _forget_old(self) -> None:
+        oldest = self.clock() - self.window
+        self._last_seen = {pid: t for pid, t in self._last_seen.items() if t >= oldest}
 
 
 def utc_now_iso() -> str:
@@ -113,6 +168,7 @@ class Hub:
         self.wall_clock = wall_clock
         self.monotonic = monotonic
         self.features: list[HubFeature] = []
+        self.phones = PhonesSeen(monotonic)
         self.max_pending_writes = max_pending_writes
         self.store: SessionStore | None = None
         self.state: SessionState | None = None
@@ -192,6 +248,7 @@ class Hub:
         self.store, self.state = store, state
         self._unsaved_cards.clear()
         self._card_saves.clear()
+        self.phones.clear()
         for feature in self.features:
             feature.load(store.documents)
         self.publish(SessionOpened(state.info.id))
@@ -310,7 +367,8 @@ class Hub:
         self._check_capacity()
         assert self.store is not None
         if participant_id is not None:
-            self._remember_participant(participant_id, nickname)
+            given = author is not None
+            nickname = self._remember_participant(participant_id, nickname, given=given)
         card = Card(
             id=clean_id,
             number=state.next_card_number(),
@@ -335,7 +393,11 @@ class Hub:
         self.publish(CardAdded(card))
         return card, True
 
-    def _remember_participant(self, participant_id: str, nickname: str | None) -> None:
+    def _remember_participant(
+        self, participant_id: str, nickname: str | None, *, given: bool
+    ) -> str | None:
+        """The phone's nickname for its card: one given is remembered (a blank one forgets it);
+        without one, the remembered one, so the name is asked only once."""
         state = self.live
         assert self.store is not None
         participant = state.participants.get(participant_id)
@@ -343,12 +405,34 @@ class Hub:
             participant = Participant(
                 id=participant_id, number=state.next_participant_number(), nickname=nickname
             )
-        elif nickname is None or nickname == participant.nickname:
-            return
+        elif not given or nickname == participant.nickname:
+            return participant.nickname
         else:
             participant.nickname = nickname
         state.participants[participant_id] = participant
         self.store.put("participants", participant.number, participant.to_doc())
+        return participant.nickname
+
+    async def withdraw_card(self, card_id: str, participant_id: str) -> Card:
+        """The phone that sent a card takes it back, while the facilitator has not grouped it.
+
+        Nothing is deleted: the card is hidden and its history says it was withdrawn, so the
+        complete export still holds it. Taking back twice answers the same card.
+        """
+        state = self.live
+        card = state.cards.get(card_id)
+        if card is None or card.participant_id != participant_id or card.id in self._unsaved_cards:
+            raise CardRejected("error.card_not_yours")
+        if is_withdrawn(card):
+            return card
+        if card.group_id is not None or card.merged_into is not None:
+            raise CardRejected("error.card_grouped")
+        self._check_capacity()
+        card.hidden = True
+        card.history.append(f"{WITHDRAWN_NOTE} {self.wall_clock()}")
+        self.put("cards", card.number, card.to_doc())
+        await self.commit(CardWithdrawn(card))
+        return card
 
     def _check_capacity(self) -> None:
         assert self.store is not None
@@ -365,7 +449,20 @@ class Hub:
         return [c for c in self.saved_cards() if not c.hidden and c.merged_into is None]
 
     def cards_of_participant(self, participant_id: str) -> list[Card]:
-        return [c for c in self.saved_cards() if c.participant_id == participant_id]
+        """A phone's own cards, those it took back left out."""
+        return [
+            c
+            for c in self.saved_cards()
+            if c.participant_id == participant_id and not is_withdrawn(c)
+        ]
+
+    def phones_in_room(self) -> int:
+        """Distinct phones seen in the last two minutes (with or without JavaScript)."""
+        return self.phones.count()
+
+    def people_who_sent(self) -> int:
+        """Distinct phones that sent at least one card in this session."""
+        return len({c.participant_id for c in self.saved_cards() if c.participant_id})
 
     async def rotate_join_code(self) -> str:
         """A new join code, for when the old one leaked: old QR codes stop working at once."""

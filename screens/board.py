@@ -10,7 +10,14 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cocreatie_tui.core.model import Card
-from cocreatie_tui.events import CardAdded, HubEvent, SessionChanged, SessionOpened, StateReloaded
+from cocreatie_tui.events import (
+    CardAdded,
+    CardWithdrawn,
+    HubEvent,
+    SessionChanged,
+    SessionOpened,
+    StateReloaded,
+)
 from cocreatie_tui.widgets.card_list import CardList
 from cocreatie_tui.widgets.join_panel import JoinPanel
 from cocreatie_tui.widgets.status import BOARD_STATUS_WIDGETS
@@ -77,6 +84,8 @@ class BoardScreen(AppScreen):
             if not self._flush_pending:
                 self._flush_pending = True
                 self.set_timer(COALESCE_SECONDS, self._flush_arrivals)
+        elif isinstance(event, CardWithdrawn):
+            self._show_all()  # its sender took it back: the room no longer sees it
         elif isinstance(event, SessionChanged):
             self.query_one("#focus-question", Static).update(Content(event.info.title))
             self.query_one(JoinPanel).show_url(self.cocreatie.join_url)
