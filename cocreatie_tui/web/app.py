@@ -7,10 +7,14 @@ message in the participant's language, as HTML for forms and JSON otherwise.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -37,6 +41,12 @@ STREAMS_KEY = web.AppKey("streams", EventStreams)
 
 LANG_COOKIE = "cocreatie_lang"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Static files are linked with ``?v=<hash of the file>``: such a URL never changes content, so
+# phones may keep it for a year; without the version they revalidate after an hour.
+STATIC_VERSIONED_CACHE = "public, max-age=31536000, immutable"
+STATIC_PLAIN_CACHE = "public, max-age=3600"
+# A phone's own card that it may not take back: not its own (or unknown), or already grouped.
+WITHDRAW_REFUSALS = {"error.card_not_yours": 404, "error.card_grouped": 409}
 
 
 class BadRequest(Exception):
@@ -55,7 +65,7 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
     settings = settings or WebSettings()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[make_security_middleware(settings.own_host_names, refusal)],
+        middlewares=[make_security_middleware(settings.own_host_names, refusal), note_phones],
     )
     app[HUB_KEY] = hub
     app[SETTINGS_KEY] = settings
@@ -64,12 +74,16 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    app[TEMPLATES_KEY].globals["static"] = static_url
+    app[TEMPLATES_KEY].filters["view_text"] = view_text
     app[STREAMS_KEY] = EventStreams(hub)
     app.on_response_prepare.append(add_security_headers)
+    app.on_response_prepare.append(cache_static_files)
     app.on_shutdown.append(_close_streams)
     for prefix in ("j", "J"):
         app.router.add_get(f"/{prefix}/{{code}}", participant_page)
         app.router.add_post(f"/{prefix}/{{code}}/cards", post_card)
+        app.router.add_post(f"/{prefix}/{{code}}/cards/{{card_id}}/withdraw", withdraw_card)
         app.router.add_get(f"/{prefix}/{{code}}/state", participant_state)
         app.router.add_get(f"/{prefix}/{{code}}/events", participant_events)
         app.router.add_get(f"/{prefix}/{{code}}/rules", rules_page)
@@ -84,6 +98,78 @@ def _static_folder() -> str:
     from importlib import resources
 
     return str(resources.files("cocreatie_tui.web") / "static")
+
+
+@cache
+def static_url(name: str) -> str:
+    """``/static/<name>?v=<content hash>``: a changed file gets a new URL, so caching is safe."""
+    path = Path(_static_folder()) / name
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return f"/static/{name}"
+    return f"/static/{name}?v={digest}"
+
+
+async def cache_static_files(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/static/") and response.status in (200, 304):
+        version = request.query.get("v")
+        name = request.path.removeprefix("/static/")
+        versioned = bool(version) and static_url(name).endswith(f"?v={version}")
+        response.headers["Cache-Control"] = (
+            STATIC_VERSIONED_CACHE if versioned else STATIC_PLAIN_CACHE
+        )
+
+
+@web.middleware
+async def note_phones(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every request that carries this session's phone cookie counts that phone as present."""
+    state = request.app[HUB_KEY].state
+    if state is not None:
+        existing = request.cookies.get(cookie_name(state), "")
+        if valid_participant_id(existing):
+            request.app[HUB_KEY].phones.seen(existing)
+    return await handler(request)
+
+
+def clock_text(seconds: object) -> str:
+    """Seconds left as ``m:ss`` (``-m:ss`` in overtime), as on the screen."""
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        return ""
+    whole = int(seconds)
+    sign = "-" if whole < 0 else ""
+    minutes, rest = divmod(abs(whole), 60)
+    return f"{sign}{minutes}:{rest:02d}"
+
+
+VIEW_RECORD_KEYS = ("number", "name", "theme", "label", "text")
+
+
+def view_text(value: object, kind: str = "") -> str:
+    """A value of ``participant_view`` as the page shows it, for keys any feature may add.
+
+    Numbers and text as they are (a ``clock`` as m:ss), a timer record by its seconds left,
+    another record by its number and name ("3 · Mobiliteit"), a list joined by commas, and
+    nothing for None or a flag. phone.js ``describe`` does the same for live updates.
+    """
+    if value is None or isinstance(value, bool) or value == "":
+        return ""
+    if isinstance(value, int | float):
+        return clock_text(value) if kind == "clock" else str(value)
+    if isinstance(value, dict):
+        if "seconds_left" in value:
+            return clock_text(value["seconds_left"])
+        parts = (view_text(value.get(key)) for key in VIEW_RECORD_KEYS)
+        return " · ".join(part for part in parts if part)
+    if isinstance(value, list | tuple):
+        return ", ".join(part for part in map(view_text, value) if part)
+    return str(value)
+
+
+async def _close_streams(app: web.Application) -> None:
+    app[STREAMS_KEY].close_all()
 
 
 async def _close_streams(app: web.Application) -> None:
@@ -147,9 +233,13 @@ def cookie_name(state: SessionState) -> str:
 def participant_id_of(request: web.Request, state: SessionState) -> tuple[str, bool]:
     """The phone's id from its cookie, or a new one (True when it must be set)."""
     existing = request.cookies.get(cookie_name(state), "")
-    if 16 <= len(existing) <= 64 and all(ch.isalnum() or ch in "-_" for ch in existing):
+    if valid_participant_id(existing):
         return existing, False
     return secrets.token_urlsafe(16), True
+
+
+def valid_participant_id(value: str) -> bool:
+    return 16 <= len(value) <= 64 and all(ch.isalnum() or ch in "-_" for ch in value)
 
 
 def remember_phone(response: web.StreamResponse, state: SessionState, pid: str) -> None:
@@ -168,7 +258,14 @@ def participant_view(hub: Hub, state: SessionState, pid: str, lang: str) -> dict
         "prompt": state.info.active_prompt.text,
         "code": state.info.join_code,
         "lang": lang,
-        "cards": [{"id": c.id, "text": c.text} for c in hub.cards_of_participant(pid)],
+        "cards": [
+            {
+                "id": c.id,
+                "text": c.text,
+                "can_withdraw": c.group_id is None and c.merged_into is None,
+            }
+            for c in hub.cards_of_participant(pid)
+        ],
         "round": None,
         "table": None,
         "timer": None,
@@ -200,11 +297,12 @@ def _page_response(
     status: int = 200,
     error: str | None = None,
     draft: str = "",
-    author: str = "",
+    author: str | None = None,
 ) -> web.Response:
     hub = request.app[HUB_KEY]
     pid, new = participant_id_of(request, state)
     participant = state.participants.get(pid)
+    nickname = participant.nickname if participant and participant.nickname else ""
     response = render(
         request,
         "participant.html",
@@ -213,9 +311,13 @@ def _page_response(
         page_path=page_path_of(state),
         token=state.info.form_token,
         sent=request.query.get("sent") == "1" and error is None,
+        withdrawn=request.query.get("withdrawn") == "1" and error is None,
         error=error,
         draft=draft,
-        author=author or (participant.nickname if participant and participant.nickname else ""),
+        nickname=nickname,
+        # The name is asked once: afterwards the field shows only when asked for or refused.
+        ask_name=not nickname or request.query.get("name") == "1" or author is not None,
+        author=nickname if author is None else author,
     )
     if new:
         remember_phone(response, state, pid)
@@ -251,7 +353,7 @@ async def participant_events(request: web.Request) -> web.StreamResponse:
         state = live_session(request)
     except BadRequest as refused:
         return refusal(request, refused.status, refused.key)
-    pid, _ = participant_id_of(request, state)
+    pid, new = participant_id_of(request, state)
     hub = request.app[HUB_KEY]
     lang = translator(request).lang
 
@@ -259,7 +361,14 @@ async def participant_events(request: web.Request) -> web.StreamResponse:
         live = hub.session_for_code(request.match_info["code"])
         return None if live is None else participant_view(hub, live, pid, lang)
 
-    return await request.app[STREAMS_KEY].serve(request, view)
+    if new:
+        return await request.app[STREAMS_KEY].serve(request, view)
+    phones = hub.phones  # a phone with its live stream open is in the room
+    phones.stream_opened(pid)
+    try:
+        return await request.app[STREAMS_KEY].serve(request, view)
+    finally:
+        phones.stream_closed(pid)
 
 
 async def post_card(request: web.Request) -> web.StreamResponse:
@@ -299,7 +408,7 @@ async def post_card(request: web.Request) -> web.StreamResponse:
                 status=400,
                 error=translator(request)(refused.key, **refused.params),
                 draft=text if isinstance(text, str) else "",
-                author=author if isinstance(author, str) else "",
+                author=author if isinstance(author, str) else None,
             )
         else:
             response = refusal(request, refused.status, refused.key, **refused.params)
@@ -314,6 +423,50 @@ async def post_card(request: web.Request) -> web.StreamResponse:
     if new:
         remember_phone(response, state, pid)
     return response
+
+
+async def withdraw_card(request: web.Request) -> web.StreamResponse:
+    """The phone that sent a card takes it back (form with token: 303; JSON: 200)."""
+    as_form = request.content_type in FORM_TYPES
+    try:
+        state = live_session(request)
+    except BadRequest as refused:
+        return refusal(request, refused.status, refused.key)
+    hub = request.app[HUB_KEY]
+    try:
+        await read_fields(request, state, as_form)
+        pid, new = participant_id_of(request, state)
+        try:
+            card_id = str(uuid.UUID(request.match_info["card_id"]))
+        except ValueError:
+            raise BadRequest(404, "error.card_not_yours") from None
+        if new:
+            raise BadRequest(404, "error.card_not_yours")
+        try:
+            card = await hub.withdraw_card(card_id, pid)
+        except CardRejected as rejected:
+            raise BadRequest(WITHDRAW_REFUSALS.get(rejected.key, 400), rejected.key) from None
+        except StoreBusy:
+            raise unavailable(request, "error.busy", 2) from None
+        except StoreWriteFailed:
+            raise unavailable(request, "error.disk", 5) from None
+        except NoSession:
+            raise BadRequest(404, "error.unknown_code") from None
+    except BadRequest as refused:
+        if as_form and refused.status in (404, 409):
+            response = _page_response(
+                request,
+                state,
+                status=refused.status,
+                error=translator(request)(refused.key, **refused.params),
+            )
+        else:
+            response = refusal(request, refused.status, refused.key, **refused.params)
+        response.headers.update(refused.headers)
+        return response
+    if as_form:
+        return web.Response(status=303, headers={"Location": page_path_of(state) + "?withdrawn=1"})
+    return web.json_response({"id": card.id, "withdrawn": True})
 
 
 def unavailable(request: web.Request, key: str, retry_after: int) -> BadRequest:
