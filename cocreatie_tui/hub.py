@@ -176,6 +176,9 @@ class Hub:
         self._subscribers: list[Subscriber] = []
         self._unsaved_cards: set[str] = set()
         self._card_saves: dict[str, asyncio.Future[None]] = {}
+        # Card ids per phone in arrival order, so a phone's view does not scan every card.
+        self._cards_by_phone: dict[str | None, list[str]] = {}
+        self._indexed: tuple[SessionState | None, int] = (None, -1)
 
     # -- events --------------------------------------------------------------------------
 
@@ -381,6 +384,7 @@ class Hub:
         )
         state.cards[card.id] = card
         self._unsaved_cards.add(card.id)
+        self._index_card(card)
         self.store.put("cards", card.number, card.to_doc())
         self._touch()
         save = asyncio.ensure_future(self._persist())
@@ -440,6 +444,34 @@ class Hub:
 
     # -- queries -------------------------------------------------------------------------
 
+    def has_card(self, raw_id: object) -> bool:
+        """Whether a client-made card id is already taken (a replay, not a new card)."""
+        try:
+            return self.state is not None and _card_id(raw_id) in self.state.cards
+        except CardRejected:
+            return False
+
+    def _index_card(self, card: Card) -> None:
+        state, count = self._indexed
+        if state is self.state and count == len(self.live.cards) - 1:
+            self._cards_by_phone.setdefault(card.participant_id, []).append(card.id)
+            self._indexed = (state, count + 1)
+
+    def _saved_cards_of(self, participant_id: str) -> list[Card]:
+        state = self.live
+        indexed_state, count = self._indexed
+        if indexed_state is not state or count != len(state.cards):
+            by_phone: dict[str | None, list[str]] = {}
+            for card in state.cards_in_order():
+                by_phone.setdefault(card.participant_id, []).append(card.id)
+            self._cards_by_phone, self._indexed = by_phone, (state, len(state.cards))
+        cards = state.cards
+        return [
+            cards[i]
+            for i in self._cards_by_phone.get(participant_id, ())
+            if i in cards and i not in self._unsaved_cards
+        ]
+
     def saved_cards(self) -> list[Card]:
         """Cards that are on disk, in arrival order: what a view may show."""
         return [c for c in self.live.cards_in_order() if c.id not in self._unsaved_cards]
@@ -452,7 +484,7 @@ class Hub:
         """A phone's own cards, those it took back left out."""
         return [
             c
-            for c in self.saved_cards()
+            for c in self._saved_cards_of(participant_id)
             if c.participant_id == participant_id and not is_withdrawn(c)
         ]
 

@@ -22,9 +22,16 @@ from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
 from cocreatie_tui.core.model import CardSource, SessionState
+from cocreatie_tui.core.text import CARD_TEXT_MAX
 from cocreatie_tui.hub import CardRejected, Hub, NoSession
 from cocreatie_tui.i18n import LANGUAGES, Translator, best_language, interaction_rules
 from cocreatie_tui.store import StoreBusy, StoreWriteFailed
+from cocreatie_tui.web.limits import (
+    Limits,
+    Refused,
+    charge_phone_card,
+    make_limits_middleware,
+)
 from cocreatie_tui.web.security import add_security_headers, make_security_middleware
 from cocreatie_tui.web.settings import WebSettings
 from cocreatie_tui.web.streams import EventStreams
@@ -38,8 +45,11 @@ HUB_KEY = web.AppKey("hub", Hub)
 SETTINGS_KEY = web.AppKey("settings", WebSettings)
 TEMPLATES_KEY = web.AppKey("templates", jinja2.Environment)
 STREAMS_KEY = web.AppKey("streams", EventStreams)
+LIMITS_KEY = web.AppKey("limits", Limits)
 
 LANG_COOKIE = "cocreatie_lang"
+# Refusals of a form post that show the page again with what was typed still in the fields.
+KEEP_DRAFT = (400, 429, 503)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Static files are linked with ``?v=<hash of the file>``: such a URL never changes content, so
 # phones may keep it for a year; without the version they revalidate after an hour.
@@ -63,9 +73,14 @@ class BadRequest(Exception):
 def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Application:
     """Build the participant web application around the live hub."""
     settings = settings or WebSettings()
+    limits = Limits(settings, hub.monotonic)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[make_security_middleware(settings.own_host_names, refusal), note_phones],
+        middlewares=[
+            make_security_middleware(settings.own_host_names, refusal),
+            make_limits_middleware(limits, _code_is_live(hub), _phone_of(hub), refusal),
+            note_phones,
+        ],
     )
     app[HUB_KEY] = hub
     app[SETTINGS_KEY] = settings
@@ -76,7 +91,8 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
     )
     app[TEMPLATES_KEY].globals["static"] = static_url
     app[TEMPLATES_KEY].filters["view_text"] = view_text
-    app[STREAMS_KEY] = EventStreams(hub)
+    app[LIMITS_KEY] = limits
+    app[STREAMS_KEY] = EventStreams(hub, settings, limits)
     app.on_response_prepare.append(add_security_headers)
     app.on_response_prepare.append(cache_static_files)
     app.on_shutdown.append(_close_streams)
@@ -215,6 +231,29 @@ def refusal(request: web.Request, status: int, key: str, **params: object) -> we
     page = request.app[TEMPLATES_KEY].get_template("message.html")
     body = page.render(t=t, lang=t.lang, languages=LANGUAGES, message=message, code=None)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def _code_is_live(hub: Hub) -> Callable[[str], bool]:
+    return lambda code: hub.session_for_code(code) is not None
+
+
+def _phone_of(hub: Hub) -> Callable[[web.Request], str | None]:
+    """The phone id in a request's cookie, for limits per phone (None without one)."""
+
+    def phone_of(request: web.Request) -> str | None:
+        if hub.state is None:
+            return None
+        pid, new = participant_id_of(request, hub.state)
+        return None if new else pid
+
+    return phone_of
+
+
+def too_fast(refused: Refused) -> BadRequest:
+    """A limit's refusal as the handlers' ``BadRequest`` (429 with Retry-After)."""
+    bad = BadRequest(refused.status, refused.key, **refused.params)
+    bad.headers.update(refused.headers)
+    return bad
 
 
 def live_session(request: web.Request) -> SessionState:
@@ -362,11 +401,11 @@ async def participant_events(request: web.Request) -> web.StreamResponse:
         return None if live is None else participant_view(hub, live, pid, lang)
 
     if new:
-        return await request.app[STREAMS_KEY].serve(request, view)
+        return await request.app[STREAMS_KEY].serve(request, view, participant_id=pid)
     phones = hub.phones  # a phone with its live stream open is in the room
     phones.stream_opened(pid)
     try:
-        return await request.app[STREAMS_KEY].serve(request, view)
+        return await request.app[STREAMS_KEY].serve(request, view, participant_id=pid)
     finally:
         phones.stream_closed(pid)
 
@@ -382,6 +421,11 @@ async def post_card(request: web.Request) -> web.StreamResponse:
         fields = await read_fields(request, state, as_form)
         pid, new = participant_id_of(request, state)
         hub = request.app[HUB_KEY]
+        if not new and not hub.has_card(fields.get("id")):  # a replay costs nothing
+            try:
+                charge_phone_card(request.app[LIMITS_KEY], pid)
+            except Refused as refused:
+                raise too_fast(refused) from None
         try:
             card, created = await hub.submit_card(
                 fields.get("text"),
@@ -399,13 +443,13 @@ async def post_card(request: web.Request) -> web.StreamResponse:
         except NoSession:
             raise BadRequest(404, "error.unknown_code") from None
     except BadRequest as refused:
-        if as_form and refused.status == 400:
+        if as_form and refused.status in KEEP_DRAFT:
             text = fields.get("text")
             author = fields.get("author")
             response = _page_response(
                 request,
                 state,
-                status=400,
+                status=refused.status,
                 error=translator(request)(refused.key, **refused.params),
                 draft=text if isinstance(text, str) else "",
                 author=author if isinstance(author, str) else None,
@@ -498,11 +542,23 @@ async def read_fields(request: web.Request, state: SessionState, as_form: bool) 
             token.encode(), state.info.form_token.encode()
         ):
             raise BadRequest(403, "error.token")
-        return {k: v for k, v in form.items() if isinstance(v, str)}
+        return check_field_lengths(
+            {k: v for k, v in form.items() if isinstance(v, str)}, settings.max_field_chars
+        )
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise BadRequest(400, "error.bad_json") from None
     if not isinstance(data, dict) or len(data) > settings.max_form_fields:
         raise BadRequest(400, "error.bad_json")
-    return data
+    return check_field_lengths(data, settings.max_field_chars)
+
+
+def check_field_lengths(fields: dict[str, Any], limit: int) -> dict[str, Any]:
+    """Refuse a field far longer than any rule allows before normalising it (400)."""
+    for name, value in fields.items():
+        if isinstance(value, str) and len(value) > limit:
+            if name == "text":
+                raise BadRequest(400, "error.text_too_long", limit=CARD_TEXT_MAX)
+            raise BadRequest(400, "error.field_too_long")
+    return fields

@@ -1,4 +1,14 @@
-"""Server-sent events to phones: each stream gets a small queue; slow readers are dropped."""
+"""Server-sent events to phones, cheap enough for a thousand open streams.
+
+Each stream holds no queue of events, only a flag "something changed" (a queue of at most one
+entry): however many events arrive while a phone is slow, it costs the same memory, and the
+stream then renders its view once. A stream renders at most every ``stream_min_interval``
+seconds, so a flood of events costs each stream a few renders a second. A ``CardAdded`` event
+wakes only the stream of the phone that sent the card (a phone's view lists its own cards);
+every other event wakes every stream. A phone that does not read is dropped after
+``stream_write_timeout``; it reconnects later. Streams are capped in total (503) and per
+address (429; not for loopback).
+"""
 
 from __future__ import annotations
 
@@ -10,78 +20,147 @@ from typing import Any
 
 from aiohttp import web
 
-from cocreatie_tui.events import HubEvent
+from cocreatie_tui.events import CardAdded
 from cocreatie_tui.hub import Hub
+from cocreatie_tui.web.limits import Limits
+from cocreatie_tui.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
 View = Callable[[], dict[str, Any] | None]
-QUEUE_SIZE = 8
 KEEPALIVE_SECONDS = 25.0
-_CLOSE = object()
+
+
+class _Stream:
+    __slots__ = ("changed", "closing", "participant_id")
+
+    def __init__(self, participant_id: str | None) -> None:
+        self.changed = asyncio.Event()
+        self.closing = False
+        self.participant_id = participant_id
+
+    def wake(self) -> None:
+        self.changed.set()
 
 
 class EventStreams:
     """Fans hub events out to every open stream; each stream renders its own view."""
 
-    def __init__(self, hub: Hub, *, max_streams: int = 2_000) -> None:
-        self.max_streams = max_streams
-        self._queues: set[asyncio.Queue[object]] = set()
+    def __init__(
+        self,
+        hub: Hub,
+        settings: WebSettings | None = None,
+        limits: Limits | None = None,
+        *,
+        max_streams: int | None = None,
+    ) -> None:
+        self.settings = settings or WebSettings()
+        self.limits = limits
+        self.max_streams = max_streams if max_streams is not None else self.settings.max_streams
+        self._streams: set[_Stream] = set()
+        self._by_participant: dict[str, set[_Stream]] = {}
+        self._per_address: dict[str, int] = {}
         hub.subscribe(self._on_event)
 
     @property
     def open_streams(self) -> int:
-        return len(self._queues)
+        return len(self._streams)
 
-    def _on_event(self, event: HubEvent) -> None:
-        for queue in list(self._queues):
-            try:
-                queue.put_nowait(event)
-            except asyncio.QueueFull:
-                # A reader this far behind is gone or stuck: drop it, it reconnects later.
-                self._queues.discard(queue)
-                queue._queue.clear()  # type: ignore[attr-defined]
-                queue.put_nowait(_CLOSE)
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, CardAdded):
+            # Only the sender's view changes: it lists the phone's own cards.
+            sender = event.card.participant_id
+            for stream in self._by_participant.get(sender or "", ()):
+                stream.wake()
+            return
+        for stream in self._streams:
+            stream.wake()
 
     def close_all(self) -> None:
-        for queue in list(self._queues):
-            queue._queue.clear()  # type: ignore[attr-defined]
-            queue.put_nowait(_CLOSE)
-        self._queues.clear()
+        for stream in self._streams:
+            stream.closing = True
+            stream.wake()
 
-    async def serve(self, request: web.Request, view: View) -> web.StreamResponse:
-        if len(self._queues) >= self.max_streams:
-            return web.json_response(
-                {"error": "too many streams"}, status=503, headers={"Retry-After": "10"}
-            )
-        queue: asyncio.Queue[object] = asyncio.Queue(QUEUE_SIZE)
-        self._queues.add(queue)
+    def _refuse(self, status: int, retry: int) -> web.Response:
+        return web.json_response(
+            {"error": "too many streams"}, status=status, headers={"Retry-After": str(retry)}
+        )
+
+    async def serve(
+        self, request: web.Request, view: View, *, participant_id: str | None = None
+    ) -> web.StreamResponse:
+        if len(self._streams) >= self.max_streams:
+            return self._refuse(503, 10)
+        address = request.remote
+        counted = self.limits is not None and not self.limits.exempt(address)
+        if counted:
+            assert address is not None
+            if self._per_address.get(address, 0) >= self.settings.max_streams_per_address:
+                return self._refuse(429, 30)
+            self._per_address[address] = self._per_address.get(address, 0) + 1
+        stream = _Stream(participant_id)
+        self._add(stream)
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"}
         )
         try:
             await response.prepare(request)
-            last = view()
-            await response.write(_message(last))
-            while True:
-                try:
-                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    await response.write(b": keepalive\n\n")
-                    continue
-                if item is _CLOSE:
-                    break
-                current = view()
-                if current != last:
-                    last = current
-                    await response.write(_message(current))
-                if current is None:
-                    break
-        except ConnectionResetError:
-            pass
+            await self._run(stream, response, view)
+        except (ConnectionError, TimeoutError):
+            pass  # the phone went away or stopped reading: it reconnects when it can
         finally:
-            self._queues.discard(queue)
+            self._remove(stream)
+            if counted:
+                assert address is not None
+                left = self._per_address.get(address, 1) - 1
+                if left > 0:
+                    self._per_address[address] = left
+                else:
+                    self._per_address.pop(address, None)
         return response
+
+    async def _run(self, stream: _Stream, response: web.StreamResponse, view: View) -> None:
+        loop = asyncio.get_running_loop()
+        settings = self.settings
+        last = view()
+        await self._write(response, _message(last))
+        sent_at = loop.time()
+        while last is not None and not stream.closing:
+            try:
+                async with asyncio.timeout(KEEPALIVE_SECONDS):
+                    await stream.changed.wait()
+            except TimeoutError:
+                await self._write(response, b": keepalive\n\n")
+                continue
+            if stream.closing:
+                break
+            wait = sent_at + settings.stream_min_interval - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)  # let a burst of events become one update
+            stream.changed.clear()
+            current = view()
+            if current != last:
+                last = current
+                await self._write(response, _message(current))
+                sent_at = loop.time()
+
+    async def _write(self, response: web.StreamResponse, data: bytes) -> None:
+        async with asyncio.timeout(self.settings.stream_write_timeout):
+            await response.write(data)
+
+    def _add(self, stream: _Stream) -> None:
+        self._streams.add(stream)
+        if stream.participant_id is not None:
+            self._by_participant.setdefault(stream.participant_id, set()).add(stream)
+
+    def _remove(self, stream: _Stream) -> None:
+        self._streams.discard(stream)
+        if stream.participant_id is not None:
+            group = self._by_participant.get(stream.participant_id)
+            if group is not None:
+                group.discard(stream)
+                if not group:
+                    del self._by_participant[stream.participant_id]
 
 
 def _message(view: dict[str, Any] | None) -> bytes:
