@@ -12,7 +12,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -225,8 +225,15 @@ class Hub:
         await self._switch(store, state)
         return state
 
-    async def create_session(self, title: str) -> SessionState:
+    async def create_session(
+        self, title: str, follow_up_prompts: Sequence[str] = ()
+    ) -> SessionState:
+        """A new session with ``title`` as focus question (the first prompt) and, from a
+        method, the prompts that follow it; the focus question stays active."""
         title = _focus_question(title)
+        prompts = [Prompt(id="p1", text=title)]
+        for number, text in enumerate(follow_up_prompts, start=2):
+            prompts.append(Prompt(id=f"p{number}", text=_focus_question(text)))
         now = self.wall_clock()
         info = SessionInfo(
             id=new_session_id(),
@@ -235,7 +242,7 @@ class Hub:
             form_token=secrets.token_urlsafe(16),
             created_at=now,
             changed_at=now,
-            prompts=[Prompt(id="p1", text=title)],
+            prompts=prompts,
             active_prompt_id="p1",
         )
         store = self._new_store(session_path(self.data_dir, info.id))
@@ -481,11 +488,11 @@ class Hub:
         return [c for c in self.saved_cards() if not c.hidden and c.merged_into is None]
 
     def cards_of_participant(self, participant_id: str) -> list[Card]:
-        """A phone's own cards, those it took back left out."""
+        """A phone's own cards, those it took back or the facilitator hid left out."""
         return [
             c
             for c in self._saved_cards_of(participant_id)
-            if c.participant_id == participant_id and not is_withdrawn(c)
+            if c.participant_id == participant_id and not c.hidden and not is_withdrawn(c)
         ]
 
     def phones_in_room(self) -> int:

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cocreatie_tui.library import SessionSummary, list_sessions
+from cocreatie_tui.methods import method_by_id, methods
 
 
 def session_line(summary: SessionSummary, t_cards: str) -> Content:
@@ -36,6 +37,14 @@ class StartScreen(AppScreen):
         self._summaries = {s.id: s for s in list_sessions(self.hub.data_dir)}
         with Vertical(id="start-box"):
             yield Static(Content(t("start.title")), id="start-title")
+            yield Static(Content(t("start.method")), classes="start-label")
+            yield Select(
+                [(Content(m.name(t.lang)), m.id) for m in methods()],
+                value=methods()[0].id,
+                allow_blank=False,
+                id="method",
+            )
+            yield Static("", id="method-description")
             yield Static(Content(t("start.new")), classes="start-label")
             yield Input(placeholder=t("start.placeholder"), id="new-title", max_length=500)
             yield Static("", id="start-error")
@@ -57,12 +66,20 @@ class StartScreen(AppScreen):
         if self.hub.state is not None and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
+    @on(Select.Changed, "#method")
+    def describe_method(self, event: Select.Changed) -> None:
+        method = method_by_id(str(event.value))
+        text = "" if method is None else method.description(self.t.lang)
+        self.query_one("#method-description", Static).update(Content(text))
+
     @on(Input.Submitted, "#new-title")
     def new_session(self, event: Input.Submitted) -> None:
-        self.run_worker(self._create(event.value), exclusive=True)
+        method = method_by_id(str(self.query_one("#method", Select).value))
+        follow_up = method.follow_up_prompts(self.t.lang) if method else []
+        self.run_worker(self._create(event.value, follow_up), exclusive=True)
 
-    async def _create(self, title: str) -> None:
-        problem = await self.cocreatie.run_command(self.hub.create_session(title))
+    async def _create(self, title: str, follow_up: list[str]) -> None:
+        problem = await self.cocreatie.run_command(self.hub.create_session(title, follow_up))
         if problem is not None:
             self.query_one("#start-error", Static).update(Content(problem))
             return

@@ -144,3 +144,24 @@ async def test_english_labels_with_lang_en(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "No cards yet" in screen_text(app)
+
+
+async def test_a_method_from_data_gives_the_session_its_follow_up_prompts(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from cocreatie_tui.methods import method_by_id
+
+    app = build_app(tmp_path, title=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#method", Select).value = "waarderend-evalueren"
+        await pilot.pause()
+        assert "Kijk terug op wat goed ging" in screen_text(app)
+        app.screen.query_one("#new-title").focus()
+        await pilot.press(*"Hoe was onze buurtdag?", "enter")
+        await pilot.pause(0.2)
+        prompts = [p.text for p in app.hub.live.info.prompts]
+        method = method_by_id("waarderend-evalueren")
+        assert method is not None
+        assert prompts == ["Hoe was onze buurtdag?", *method.follow_up_prompts("nl")]
+        assert app.hub.live.info.active_prompt.text == "Hoe was onze buurtdag?"
