@@ -1,0 +1,182 @@
+"""Live-update streams: capped in total and per address, bounded per phone, cheap to fan out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from aiohttp import ClientSession, CookieJar
+
+from cocreatie_tui.core.model import CardSource
+from cocreatie_tui.factory import make_hub
+from cocreatie_tui.hub import Hub
+from cocreatie_tui.web.app import STREAMS_KEY, make_web_app
+from cocreatie_tui.web.settings import WebSettings
+from tests.conftest import FOCUS_QUESTION
+
+
+async def streaming_client(hub: Hub, aiohttp_client, **settings):  # type: ignore[no-untyped-def]
+    settings.setdefault("stream_min_interval", 0.0)
+    app = make_web_app(hub, replace(WebSettings(), **settings))
+    return app, await aiohttp_client(app)
+
+
+async def next_event(stream, timeout: float = 5) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
+    raw = await asyncio.wait_for(stream.content.readuntil(b"\n\n"), timeout)
+    kind, _, data = raw.decode().partition("\n")
+    return kind.removeprefix("event: "), json.loads(data.removeprefix("data: "))
+
+
+async def test_streams_are_capped_in_total(hub: Hub, aiohttp_client) -> None:
+    app, client = await streaming_client(hub, aiohttp_client, max_streams=3)
+    path = f"/j/{hub.live.info.join_code}/events"
+    streams = [await client.get(path) for _ in range(3)]
+    assert all(s.status == 200 for s in streams)
+    refused = await client.get(path)
+    assert refused.status == 503 and refused.headers["Retry-After"]
+    streams[0].close()
+    await asyncio.sleep(0.05)  # the server notices the closed connection
+    again = await client.get(path)
+    assert again.status == 200
+    for s in [*streams, again]:
+        s.close()
+
+
+async def test_streams_are_capped_per_address_but_not_for_loopback(
+    hub: Hub, aiohttp_client
+) -> None:
+    _, limited = await streaming_client(
+        hub, aiohttp_client, limit_loopback=True, max_streams_per_address=2
+    )
+    path = f"/j/{hub.live.info.join_code}/events"
+    held = [await limited.get(path) for _ in range(2)]
+    refused = await limited.get(path)
+    assert refused.status == 429 and refused.headers["Retry-After"]
+    _, loopback = await streaming_client(hub, aiohttp_client, max_streams_per_address=2)
+    many = [await loopback.get(path) for _ in range(5)]
+    assert all(s.status == 200 for s in many)
+    for s in [*held, *many]:
+        s.close()
+
+
+async def test_a_card_wakes_only_its_senders_stream_and_a_prompt_change_wakes_all(
+    hub: Hub, aiohttp_client
+) -> None:
+    app, client = await streaming_client(hub, aiohttp_client)
+    code = hub.live.info.join_code
+    phones = []
+    for _ in range(2):
+        session = ClientSession(base_url=client.make_url(""), cookie_jar=CookieJar(unsafe=True))
+        await session.get(f"/j/{code}")
+        stream = await session.get(f"/j/{code}/events")
+        assert (await next_event(stream))[0] == "state"
+        phones.append((session, stream))
+    (alice, alice_stream), (bob, bob_stream) = phones
+    await alice.post(f"/j/{code}/cards", json={"text": "idee van Alice"})
+    kind, view = await next_event(alice_stream)
+    assert [c["text"] for c in view["cards"]] == ["idee van Alice"]
+    streams = app[STREAMS_KEY]
+    woken = [s for s in streams._streams if s.changed.is_set()]
+    assert woken == []  # Bob's stream was not woken by Alice's card
+    await hub.set_title("Een nieuwe vraag")
+    for stream in (alice_stream, bob_stream):
+        kind, view = await next_event(stream)
+        assert view["prompt"] == "Een nieuwe vraag"
+    for session, stream in phones:
+        stream.close()
+        await session.close()
+
+
+async def test_a_flood_of_events_costs_a_slow_phone_one_update_not_a_queue(
+    hub: Hub, aiohttp_client
+) -> None:
+    app, client = await streaming_client(hub, aiohttp_client, stream_min_interval=0.1)
+    renders = 0
+    stream = await client.get(f"/j/{hub.live.info.join_code}/events")
+    await next_event(stream)
+    streams = app[STREAMS_KEY]
+    (only,) = streams._streams
+
+    for _ in range(5000):  # e.g. a timer publishing very often, while the phone is slow
+        hub.publish(object())
+    assert only.changed.is_set()  # one flag, however many events: nothing queues up
+
+    from cocreatie_tui.web import app as web_app
+
+    real_view = web_app.participant_view
+
+    def counting_view(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal renders
+        renders += 1
+        return real_view(*args, **kwargs)
+
+    web_app.participant_view = counting_view
+    try:
+        await hub.set_title("Vraag 2")
+        kind, view = await next_event(stream)
+        for n in range(50):
+            await hub.set_title(f"Vraag {n + 3}")
+        await asyncio.sleep(0.3)
+        assert renders <= 6  # a burst of 50 changes: a few renders, not 50
+        latest = view
+        while True:
+            try:
+                kind, latest = await next_event(stream, timeout=0.5)
+            except TimeoutError:
+                break
+        assert latest["prompt"] == "Vraag 52"  # the phone ends on the latest state
+    finally:
+        web_app.participant_view = real_view
+        stream.close()
+
+
+async def test_a_phone_that_does_not_read_is_dropped(tmp_path: Path, aiohttp_server) -> None:
+    hub = make_hub(tmp_path)
+    await hub.create_session(FOCUS_QUESTION)
+    settings = replace(WebSettings(), stream_min_interval=0.0, stream_write_timeout=0.3)
+    server = await aiohttp_server(make_web_app(hub, settings))
+    app = server.app
+    code = hub.live.info.join_code
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((server.host, server.port))
+    sock.setblocking(False)
+    reader, writer = await asyncio.open_connection(sock=sock)
+    pid = "p" * 22
+    writer.write(
+        f"GET /j/{code}/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: cocreatie_{''.join(c for c in hub.live.info.id if c.isalnum())}={pid}\r\n\r\n".encode()
+    )
+    await writer.drain()
+    streams = app[STREAMS_KEY]
+    for _ in range(100):
+        if streams.open_streams:
+            break
+        await asyncio.sleep(0.01)
+    assert streams.open_streams == 1
+    text = "lang idee " * 45
+    for _ in range(400):  # each update lists all of the phone's cards: megabytes unread
+        await hub.submit_card(text, source=CardSource.PHONE, participant_id=pid)
+        await asyncio.sleep(0)
+        if not streams.open_streams:
+            break
+    for _ in range(300):
+        if not streams.open_streams:
+            break
+        await asyncio.sleep(0.01)
+    assert streams.open_streams == 0  # dropped; the phone reconnects when it reads again
+    writer.close()
+    await hub.close()
+
+
+async def test_closing_the_server_ends_every_stream(hub: Hub, aiohttp_client) -> None:
+    app, client = await streaming_client(hub, aiohttp_client)
+    stream = await client.get(f"/j/{hub.live.info.join_code}/events")
+    await next_event(stream)
+    app[STREAMS_KEY].close_all()
+    rest = await asyncio.wait_for(stream.content.read(), 5)
+    assert rest == b""
+    assert app[STREAMS_KEY].open_streams == 0
