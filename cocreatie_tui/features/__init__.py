@@ -5,3 +5,5 @@ A feature module appends to ``cocreatie_tui.factory.FEATURES`` (its ``HubFeature
 ``cocreatie_tui.widgets.status.BOARD_STATUS_WIDGETS`` (its board status widget), and is
 imported below, one line each.
 """
+
+from cocreatie_tui.features import phones  # noqa: F401 - phones in the room on the board
