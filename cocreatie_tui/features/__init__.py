@@ -6,4 +6,5 @@ A feature module appends to ``cocreatie_tui.factory.FEATURES`` (its ``HubFeature
 imported below, one line each.
 """
 
+import cocreatie_tui.features.turns  # noqa: F401 - speaking turns and timers
 from cocreatie_tui.features import phones  # noqa: F401 - phones in the room on the board

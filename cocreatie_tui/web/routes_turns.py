@@ -1,0 +1,105 @@
+"""Phones ask for the floor and withdraw: ``POST /j/{code}/hand``, ``POST /j/{code}/hand/withdraw``
+and ``DELETE /j/{code}/hand``.
+
+Same conventions as ``POST /j/{code}/cards``: a form post carries the page's ``token`` and is
+answered 303 back to the page; JSON gets JSON; bad input gets a 4xx with a clear message in the
+phone's language, never a 500. One request per phone: asking again answers with the same place.
+What the phone sees afterwards (place in the queue, who speaks, seconds left) comes with
+``/state`` and ``/events`` from the feature's ``participant_view``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from cocreatie_tui.core.turns import TurnError
+from cocreatie_tui.hub import CardRejected, NoSession
+from cocreatie_tui.store import StoreBusy, StoreWriteFailed
+from cocreatie_tui.web.app import (
+    FORM_TYPES,
+    HUB_KEY,
+    BadRequest,
+    live_session,
+    page_path_of,
+    participant_id_of,
+    read_fields,
+    refusal,
+    remember_phone,
+    unavailable,
+)
+
+if TYPE_CHECKING:
+    from cocreatie_tui.features.turns import TurnsFeature
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def add_turns_routes(router: web.UrlDispatcher, prefix: str) -> None:
+    router.add_post(f"/{prefix}/{{code}}/hand", raise_hand)
+    router.add_post(f"/{prefix}/{{code}}/hand/withdraw", withdraw_hand)
+    router.add_delete(f"/{prefix}/{{code}}/hand", withdraw_hand)
+
+
+def _turns(request: web.Request) -> TurnsFeature:
+    from cocreatie_tui.features.turns import turns_of
+
+    return turns_of(request.app[HUB_KEY])
+
+
+async def raise_hand(request: web.Request) -> web.StreamResponse:
+    async def act(turns: TurnsFeature, pid: str, fields: dict[str, Any]) -> web.StreamResponse:
+        position, created = await turns.raise_hand(pid, fields.get("author"))
+        body = {"queued": True, "position": position, "queue_length": len(turns.speaking.queue)}
+        return web.json_response(body, status=201 if created else 200)
+
+    return await _handle(request, act)
+
+
+async def withdraw_hand(request: web.Request) -> web.StreamResponse:
+    async def act(turns: TurnsFeature, pid: str, fields: dict[str, Any]) -> web.StreamResponse:
+        withdrawn = await turns.withdraw_hand(pid)
+        return web.json_response({"queued": False, "withdrawn": withdrawn})
+
+    return await _handle(request, act)
+
+
+async def _handle(
+    request: web.Request,
+    act: Callable[[TurnsFeature, str, dict[str, Any]], Awaitable[web.StreamResponse]],
+) -> web.StreamResponse:
+    as_form = request.content_type in FORM_TYPES
+    try:
+        state = live_session(request)
+    except BadRequest as refused:
+        return refusal(request, refused.status, refused.key)
+    try:
+        # A DELETE carries no body; it cannot come from another site's form, and the Origin
+        # check of the security middleware covers scripts.
+        fields: dict[str, Any] = {}
+        if request.method != "DELETE" or request.content_length:
+            fields = dict(await read_fields(request, state, as_form))
+        pid, new = participant_id_of(request, state)
+        try:
+            response = await act(_turns(request), pid, fields)
+        except CardRejected as rejected:
+            raise BadRequest(400, rejected.key, **rejected.params) from None
+        except TurnError as error:
+            raise BadRequest(409, f"turns.error.{error.key}") from None
+        except StoreBusy:
+            raise unavailable(request, "error.busy", 2) from None
+        except StoreWriteFailed:
+            raise unavailable(request, "error.disk", 5) from None
+        except NoSession:
+            raise BadRequest(404, "error.unknown_code") from None
+    except BadRequest as refused:
+        refused_response = refusal(request, refused.status, refused.key, **refused.params)
+        refused_response.headers.update(refused.headers)
+        return refused_response
+    if as_form:
+        response = web.Response(status=303, headers={"Location": page_path_of(state) + "#turns"})
+    if new:
+        remember_phone(response, state, pid)
+    return response

@@ -1,0 +1,144 @@
+"""The speaking timer in one line of the board's status bar, and the tick every timer display
+shares.
+
+The tick asks the turns feature which timers ran out (``TurnsFeature.tick``, which also saves
+that, so a restart does not ring again); the display that got the answer rings the terminal bell
+and plays the bell sound. Every display flashes when it hears ``TurnsChanged`` with end signals,
+so the board, the timer screen and the phones all show the same end.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, cast
+
+from textual.app import App
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from cocreatie_tui import sound
+from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
+from cocreatie_tui.features.turns import TurnsChanged, TurnsFeature, turns_of
+from cocreatie_tui.i18n import Translator
+
+if TYPE_CHECKING:
+    from cocreatie_tui.app import CocreatieApp
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.5
+FLASH_TIMES = 8
+FLASH_SECONDS = 0.35
+
+
+async def tick_and_ring(app: App[object], turns: TurnsFeature) -> list[str]:
+    """One tick: take the end signals and ring for them (bell, and the sound if it is on)."""
+    signals = await turns.tick()
+    if signals:
+        app.bell()
+        if turns.settings.sound:
+            await sound.play()
+    return signals
+
+
+def flash(widget: Widget) -> None:
+    """Blink ``widget`` a few times (the class ``-flash`` on and off), then leave it off."""
+    count = 0
+
+    def toggle() -> None:
+        nonlocal count
+        count += 1
+        widget.set_class(count % 2 == 1 and count < FLASH_TIMES, "-flash")
+
+    widget.set_class(True, "-flash")
+    widget.set_interval(FLASH_SECONDS, toggle, repeat=FLASH_TIMES)
+
+
+def anonymous_label(t: Translator):  # type: ignore[no-untyped-def]
+    return lambda number: t("turns.anonymous", number=number)
+
+
+def shown_timer(turns: TurnsFeature) -> tuple[str, Countdown] | None:
+    """The timer a display shows: the current turn, else the activity."""
+    speaking = turns.speaking
+    if speaking.current_timer is not None:
+        return "turn", speaking.current_timer
+    if speaking.activity is not None:
+        return "activity", speaking.activity
+    return None
+
+
+class CompactTimer(Static):
+    """On the board: who speaks and their time left, the activity's time left, or a hint."""
+
+    DEFAULT_CSS = """
+    CompactTimer { width: 1fr; height: 1; color: $text; }
+    CompactTimer.-idle { color: $text-muted; }
+    CompactTimer.-paused { color: $warning; }
+    CompactTimer.-over { color: $error; text-style: bold; }
+    CompactTimer.-flash { background: $error; color: $background; text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="compact-timer")
+
+    @property
+    def cocreatie(self) -> CocreatieApp:
+        return cast("CocreatieApp", self.app)
+
+    @property
+    def turns(self) -> TurnsFeature:
+        return turns_of(self.cocreatie.hub)
+
+    def on_mount(self) -> None:
+        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.show_now()
+
+    async def tick(self) -> None:
+        await tick_and_ring(self.app, self.turns)
+        self.show_now()
+
+    def on_hub_event(self, event: object) -> None:
+        if isinstance(event, TurnsChanged) and event.end_signals:
+            flash(self)
+        self.show_now()
+
+    def show_now(self) -> None:
+        turns, t = self.turns, self.cocreatie.t
+        if self.cocreatie.hub.state is None:
+            return
+        now = turns.now()
+        parts: list[str] = []
+        speaking = turns.speaking
+        over = paused = False
+        if speaking.current is not None and speaking.current_timer is not None:
+            timer = speaking.current_timer
+            if turns.settings.names_on_projector:
+                name = turns.label(speaking.current.speaker_id, anonymous_label(t))
+                parts.append(t("turns.compact.speaker", name=name))
+            else:
+                parts.append(t("turns.compact.someone"))
+            parts.append(format_clock(timer.remaining(now)))
+            over = timer.is_over(now)
+            paused = timer.status is TimerStatus.PAUSED
+            if paused:
+                parts.append(t("turns.paused"))
+        activity = speaking.activity
+        if activity is not None:
+            if parts:
+                parts.append("│")
+            parts.append(t("turns.compact.activity", clock=format_clock(activity.remaining(now))))
+            if speaking.current is None:
+                over = activity.is_over(now)
+                paused = activity.status is TimerStatus.PAUSED
+                if paused:
+                    parts.append(t("turns.paused"))
+        idle = not parts
+        if idle:
+            parts.append(t("turns.compact.hint"))
+        self.set_class(idle, "-idle")
+        self.set_class(over, "-over")
+        self.set_class(paused and not over, "-paused")
+        self.update(Content(" ".join(parts)))
