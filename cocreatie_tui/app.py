@@ -15,7 +15,7 @@ from textual.signal import Signal
 
 from cocreatie_tui.config import AppConfig
 from cocreatie_tui.core.model import SessionState
-from cocreatie_tui.events import HubEvent
+from cocreatie_tui.events import DiskProblem, HubEvent
 from cocreatie_tui.export import export_json, export_markdown
 from cocreatie_tui.hub import CardRejected, Hub, NoSession
 from cocreatie_tui.i18n import Translator
@@ -25,11 +25,16 @@ from cocreatie_tui.server import WebServer
 from cocreatie_tui.store import CorruptDataFile, StoreBusy, StoreWriteFailed, write_text_file
 
 log = logging.getLogger(__name__)
+CONFIRM_SECONDS = 5.0
 
 
 class CocreatieApp(App[int]):
     TITLE = "cocreatie"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
+        # A new join code when the old one leaked (press twice): old QR codes stop at once.
+        Binding("ctrl+r", "rotate_join_code", "New code", id="app.rotate_join_code", show=False),
+    ]
 
     def __init__(self, config: AppConfig, hub: Hub, server: WebServer) -> None:
         super().__init__()
@@ -39,6 +44,8 @@ class CocreatieApp(App[int]):
         self.t = Translator(config.lang)
         self.hub_events: Signal[HubEvent] = Signal(self, "hub-events")
         self.startup_problem: str | None = None
+        self._rotate_asked_at: float | None = None
+        self.disk_notice: str | None = None  # shown while saving fails
 
     @property
     def join_url(self) -> str:
@@ -47,6 +54,7 @@ class CocreatieApp(App[int]):
 
     async def on_mount(self) -> None:
         self.hub.subscribe(self.hub_events.publish)
+        self.hub_events.subscribe(self, self._show_disk_problem)
         try:
             await self.server.start()
         except OSError as error:
@@ -60,7 +68,9 @@ class CocreatieApp(App[int]):
         try:
             state = await self._first_session()
         except CorruptDataFile as error:
-            self.exit(return_code=3, message=_corrupt_message(error))
+            # The CLI prints it once the terminal is back: plain, unwrapped, paths whole.
+            self.startup_problem = _corrupt_message(error)
+            self.exit(return_code=3)
             return
         if state is None:
             await self.push_screen(StartScreen())
@@ -91,6 +101,39 @@ class CocreatieApp(App[int]):
     async def on_unmount(self) -> None:
         await self.server.stop()
         await self.hub.close()
+
+    def _show_disk_problem(self, event: HubEvent) -> None:
+        """The facilitator sees when saving fails (phones get 503) and when it works again."""
+        if not isinstance(event, DiskProblem):
+            return
+        if event.message is None:
+            if self.disk_notice is not None:
+                self.disk_notice = None
+                self.clear_notifications()
+                self.notify(self.t("security.disk_ok"), markup=False)
+        elif self.disk_notice is None:  # one lasting notice per problem, not one per write
+            self.disk_notice = self.t("security.disk_problem", message=event.message)
+            self.notify(self.disk_notice, severity="error", timeout=86400, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rotate_join_code":
+            return self.hub.state is not None
+        return True
+
+    async def action_rotate_join_code(self) -> None:
+        now = self.hub.monotonic()
+        asked = self._rotate_asked_at
+        if asked is None or now - asked > CONFIRM_SECONDS:
+            self._rotate_asked_at = now
+            self.notify(self.t("security.confirm_new_code"), timeout=CONFIRM_SECONDS)
+            return
+        self._rotate_asked_at = None
+        problem = await self.run_command(self.hub.rotate_join_code())
+        if problem is not None:
+            self.notify(problem, severity="error", markup=False)
+        else:
+            code = self.hub.live.info.join_code
+            self.notify(self.t("board.code_rotated", code=code), markup=False)
 
     async def show_board(self) -> None:
         while len(self.screen_stack) > 1:

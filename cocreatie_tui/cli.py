@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -15,14 +16,17 @@ from cocreatie_tui.i18n import LANGUAGES
 from cocreatie_tui.library import list_sessions
 from cocreatie_tui.store import (
     CorruptDataFile,
+    delete_session,
     read_documents,
     recover_previous_generation,
+    session_file_set,
     session_files,
     session_path,
     write_text_file,
 )
 
 EXIT_USAGE = 2
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXIT_DATA = 3
 
 
@@ -113,6 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--session", metavar="ID", help="session id (default: the most recently changed session)"
     )
 
+    delete = commands.add_parser(
+        "delete",
+        help="wipe a session: its data file, previous generation, temporary and damaged files",
+    )
+    _add_data_dir(delete, argparse.SUPPRESS)
+    delete.add_argument(
+        "--session", metavar="ID", help="session id (default: the most recently changed session)"
+    )
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument(
+        "--with-exports",
+        action="store_true",
+        help="also delete the reports exported from the app (exports/ID.md and .json)",
+    )
+
     _add_rotation(commands)
     return parser
 
@@ -155,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         return _export(data_dir, args)
     if args.command == "recover":
         return _recover(data_dir, args.session)
+    if args.command == "delete":
+        return _delete(data_dir, args)
     if args.command == "rotation":
         from cocreatie_tui.rotation_cli import run_rotation
 
@@ -182,6 +203,8 @@ def _run_app(config: AppConfig) -> int:
     _log_to_file(config.log_path)
     app = make_app(config)
     app.run(headless=config.headless)
+    if app.startup_problem is not None:  # e.g. a damaged data file: what is wrong, what to do
+        print(app.startup_problem, file=sys.stderr)
     return app.return_code or 0
 
 
@@ -216,6 +239,8 @@ def _one_line(text: str) -> str:
 
 def _chosen_session_file(data_dir: Path, session_id: str | None) -> Path | None:
     if session_id is not None:
+        if not SESSION_ID.fullmatch(session_id):  # never a path outside the sessions folder
+            return None
         path = session_path(data_dir, session_id)
         return path if path.exists() else None
     return next(session_files(data_dir), None)
@@ -263,6 +288,43 @@ def _recover(data_dir: Path, session_id: str | None) -> int:
         print(f"cocreatie: the previous generation is damaged too: {error.reason}", file=sys.stderr)
         return EXIT_DATA
     print(f"recovered {path} from its previous generation; the damaged file is kept as {broken}")
+    return 0
+
+
+def _delete(data_dir: Path, args: argparse.Namespace) -> int:
+    """Wipe a session. Stop the app first: a running app writes its session back."""
+    path = _chosen_session_file(data_dir, args.session)
+    if path is None:
+        print(f"cocreatie: no such session in {data_dir}", file=sys.stderr)
+        return EXIT_USAGE
+    session_id = path.name.removesuffix(path.suffix)
+    files = session_file_set(data_dir, session_id)
+    exports = [data_dir / "exports" / f"{session_id}{ext}" for ext in (".md", ".json")]
+    exports = [p for p in exports if p.exists()]
+    try:
+        state = SessionState.from_documents(read_documents(path))
+        what = f"{_one_line(state.info.title)!r}, {len(state.cards)} cards"
+    except (CorruptDataFile, OSError, ValueError, KeyError):
+        what = "damaged"
+    print(f"session {session_id} ({what}):")
+    for file in files + (exports if args.with_exports else []):
+        print(f"  {file}")
+    if exports and not args.with_exports:
+        print(f"kept (add --with-exports to delete): {', '.join(map(str, exports))}")
+    if not args.yes:
+        try:
+            answer = input("Delete these files? Type yes: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("yes", "y", "ja", "j"):
+            print("nothing deleted", file=sys.stderr)
+            return 1
+    removed = delete_session(data_dir, session_id)
+    if args.with_exports:
+        for export in exports:
+            export.unlink(missing_ok=True)
+            removed.append(export)
+    print(f"deleted {len(removed)} files of session {session_id}")
     return 0
 
 
