@@ -34,6 +34,9 @@ class CocreatieApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
         # A new join code when the old one leaked (press twice): old QR codes stop at once.
         Binding("ctrl+r", "rotate_join_code", "New code", id="app.rotate_join_code", show=False),
+        # Speaking turns: the timer ("klok") and the speakers' list, from any screen.
+        Binding("k", "open_turns('timer')", "Klok", id="turns.open_timer", show=False),
+        Binding("l", "open_turns('speakers')", "Sprekers", id="turns.open_speakers", show=False),
     ]
 
     def __init__(self, config: AppConfig, hub: Hub, server: WebServer) -> None:
@@ -101,6 +104,11 @@ class CocreatieApp(App[int]):
     async def on_unmount(self) -> None:
         await self.server.stop()
         await self.hub.close()
+
+    def action_open_turns(self, which: str) -> None:
+        from cocreatie_tui.screens.turns_common import open_turns_screen
+
+        open_turns_screen(self, which)
 
     def _show_disk_problem(self, event: HubEvent) -> None:
         """The facilitator sees when saving fails (phones get 503) and when it works again."""

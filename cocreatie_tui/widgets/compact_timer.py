@@ -73,7 +73,7 @@ class CompactTimer(Static):
     """On the board: who speaks and their time left, the activity's time left, or a hint."""
 
     DEFAULT_CSS = """
-    CompactTimer { width: 1fr; height: 1; color: $text; }
+    CompactTimer { width: auto; max-width: 70%; height: 1; margin-right: 4; color: $text; }
     CompactTimer.-idle { color: $text-muted; }
     CompactTimer.-paused { color: $warning; }
     CompactTimer.-over { color: $error; text-style: bold; }
