@@ -234,6 +234,8 @@
     }
     showFacts(view);
     showCards(view.cards);
+    // Speaking turns (issue 4): static/turns.js follows the same updates.
+    doc.dispatchEvent(new CustomEvent("cocreatie:state", { detail: view }));
   }
 
   function connect() {
