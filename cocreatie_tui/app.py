@@ -170,8 +170,9 @@ class CocreatieApp(App[int]):
         folder = self.config.exports_dir
         md_path = folder / f"{state.info.id}.md"
         json_path = folder / f"{state.info.id}.json"
-        md = export_markdown(state, lang=self.t.lang)
-        record = export_json(state)
+        documents = self.hub.store.documents if self.hub.store is not None else None
+        md = export_markdown(state, lang=self.t.lang, documents=documents)
+        record = export_json(state, documents=documents)
         try:
             await asyncio.to_thread(write_text_file, md_path, md)
             await asyncio.to_thread(write_text_file, json_path, record)

@@ -253,7 +253,8 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         print(f"cocreatie: cannot find {which} in {data_dir}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        state = SessionState.from_documents(read_documents(path))
+        documents = read_documents(path)
+        state = SessionState.from_documents(documents)
     except CorruptDataFile as error:
         print(
             f"cocreatie: {error.path} is damaged ({error.reason}); "
@@ -261,7 +262,13 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
-    text = export_session(state, args.format, include_hidden=args.include_hidden, lang=args.lang)
+    text = export_session(
+        state,
+        args.format,
+        include_hidden=args.include_hidden,
+        lang=args.lang,
+        documents=documents,
+    )
     if args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from cocreatie_tui.core import speaking_record
 from cocreatie_tui.core.model import Card, CardSource, SessionState
 from cocreatie_tui.i18n import Translator
 
@@ -22,8 +23,16 @@ FORMATS = ("json", "md")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=&:$^\"'])")
 
 
-def export_json(state: SessionState, *, now: datetime | None = None) -> str:
-    """The complete record: every card with its flags, hidden ones included and marked."""
+def export_json(
+    state: SessionState,
+    *,
+    now: datetime | None = None,
+    documents: speaking_record.Documents | None = None,
+) -> str:
+    """The complete record: every card with its flags, hidden ones included and marked.
+
+    ``documents`` (the data file's tables) adds what features keep: speaking statistics.
+    """
     numbers = {p.id: p.number for p in state.participants.values()}
     info = state.info
     record: dict[str, Any] = {
@@ -43,6 +52,7 @@ def export_json(state: SessionState, *, now: datetime | None = None) -> str:
             {"number": p.number, "nickname": p.nickname}
             for p in sorted(state.participants.values(), key=lambda p: p.number)
         ],
+        "speaking": speaking_record.export_record(documents or {}, state.participants),
     }
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
@@ -79,6 +89,7 @@ def export_markdown(
     include_hidden: bool = False,
     lang: str = "nl",
     now: datetime | None = None,
+    documents: speaking_record.Documents | None = None,
 ) -> str:
     """The report the facilitator chose to show: hidden cards left out unless asked for."""
     t = Translator(lang)
@@ -104,6 +115,8 @@ def export_markdown(
         for card in answers:
             lines.append(f"- {escape_markdown(card.text)}{_card_note(card, t)}")
         lines.append("")
+    # Speaking time, with or without names as the facilitator chose.
+    lines += speaking_record.markdown_lines(documents or {}, state.participants, t, escape_markdown)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="minutes")
     lines += ["---", "", t("report.exported", date=stamp), ""]
     return "\n".join(lines)
@@ -121,10 +134,15 @@ def _card_note(card: Card, t: Translator) -> str:
 
 
 def export_session(
-    state: SessionState, fmt: str, *, include_hidden: bool = False, lang: str = "nl"
+    state: SessionState,
+    fmt: str,
+    *,
+    include_hidden: bool = False,
+    lang: str = "nl",
+    documents: speaking_record.Documents | None = None,
 ) -> str:
     if fmt == "json":
-        return export_json(state)
+        return export_json(state, documents=documents)
     if fmt == "md":
-        return export_markdown(state, include_hidden=include_hidden, lang=lang)
+        return export_markdown(state, include_hidden=include_hidden, lang=lang, documents=documents)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
