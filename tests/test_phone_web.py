@@ -55,7 +55,7 @@ class Page(HTMLParser):
         ]
 
     def assets(self) -> list[str]:
-        links = [a["href"] for a in self.all("link") if a.get("rel") == "stylesheet"]
+        links = [a["href"] for a in self.all("link") if a.get("rel") in ("stylesheet", "icon")]
         return links + [a["src"] for a in self.all("script") if "src" in a]
 
 
@@ -281,6 +281,7 @@ async def test_static_files_are_versioned_and_cacheable(client, join_path) -> No
     assets = page.assets()
     assert any(a.startswith("/static/phone.css?v=") for a in assets)
     assert any(a.startswith("/static/phone.js?v=") for a in assets)
+    assert any(a.startswith("/static/icon.svg?v=") for a in assets), "no request for /favicon.ico"
     for asset in assets:
         response = await client.get(asset)
         assert response.status == 200
