@@ -18,6 +18,28 @@ from cocreatie_tui.web.app import make_web_app
 from cocreatie_tui.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
+LINGERING_SECONDS = 2.0
+
+
+def raise_open_file_limit() -> tuple[int, int]:
+    """Raise the soft limit of open files to the hard one: each phone holds a connection or
+    two (a post and a live-update stream), and the default soft limit is often 1,024."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return (-1, -1)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65_536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        for target in (wanted, 10_240):  # macOS refuses more than OPEN_MAX
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+                break
+            except (ValueError, OSError):
+                continue
+    now = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    log.info("open files: soft limit %s (was %s, hard limit %s)", now, soft, hard)
+    return (now, hard)
 
 
 class WebServer:
@@ -36,11 +58,15 @@ class WebServer:
 
     async def start(self) -> JoinAddress:
         """Listen; raises ``OSError`` when the port is taken. Returns the address to advertise."""
+        raise_open_file_limit()
         self.runner = web.AppRunner(
             self.app,
             access_log=None,
             shutdown_timeout=self.settings.shutdown_timeout,
+            # Also the time a client gets to send its headers: slow ones are cut off.
             keepalive_timeout=self.settings.keepalive_timeout,
+            # The unread rest of a refused body is drained for at most this long.
+            lingering_time=LINGERING_SECONDS,
             handle_signals=False,
         )
         await self.runner.setup()

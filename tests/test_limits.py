@@ -186,15 +186,17 @@ async def test_other_changes_cost_a_token_of_the_phone_without_the_feature_doing
         raised.append(request.match_info["code"])
         return web.json_response({"ok": True})
 
-    app.router.add_post("/j/{code}/hand", raise_hand)
+    app.router.add_post("/j/{code}/some-feature-action", raise_hand)
     client = await aiohttp_client(app)
     path = f"/j/{hub.live.info.join_code}"
     await phone_cookie(client, path)
-    statuses = [(await client.post(path + "/hand", json={})).status for _ in range(5)]
+    statuses = [
+        (await client.post(path + "/some-feature-action", json={})).status for _ in range(5)
+    ]
     assert statuses == [200, 200, 200, 429, 429]
     assert len(raised) == 3
     clock.now += 1.0
-    assert (await client.post(path + "/hand", json={})).status == 200
+    assert (await client.post(path + "/some-feature-action", json={})).status == 200
 
 
 # -- wrong join codes ------------------------------------------------------------------------
@@ -271,7 +273,7 @@ async def test_a_slow_body_is_cut_off_without_holding_up_others(
     reader, writer = await asyncio.open_connection(server.host, server.port)
     writer.write(
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        "Content-Length: 200\r\n\r\n{\"text\": ".encode()
+        'Content-Length: 200\r\n\r\n{"text": '.encode()
     )
     await writer.drain()
     client = await aiohttp_client(server)
@@ -311,3 +313,22 @@ def test_no_ip_address_or_user_agent_is_stored(tmp_path: Path) -> None:
     assert "idee" in stored
     assert "SpyPhone" not in stored and "127.0.0.1" not in stored
     assert not re.search(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", stored)
+
+
+def test_the_open_file_limit_is_raised_to_the_hard_limit(caplog) -> None:
+    import logging
+    import resource
+
+    from cocreatie_tui.server import raise_open_file_limit
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    lowered = min(soft, 256)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lowered, hard))
+    try:
+        with caplog.at_level(logging.INFO, logger="cocreatie_tui.server"):
+            now, limit = raise_open_file_limit()
+        assert limit == hard
+        assert now == (hard if hard != resource.RLIM_INFINITY else now) and now > lowered
+        assert f"was {lowered}" in caplog.text
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
