@@ -221,6 +221,11 @@ def test_a_phone_sends_a_card_follows_the_room_live_and_takes_it_back(
         page.clock.run_for(3000)  # the phone counts down itself between updates
         expect(page.get_by_role("timer")).to_have_text("Tijd over: 1:12")
         shoot(page, "phone-live-update")
+        server.change("Wat geeft jou energie?", timer={"status": "running", "seconds_left": 1})
+        expect(page.get_by_role("timer")).to_have_text("Tijd over: 0:01")
+        expect(page.locator("[data-view=round]")).to_be_hidden()
+        page.clock.run_for(3000)  # into overtime, shown as on the screen
+        expect(page.get_by_role("timer")).to_have_text("Tijd over: +0:02")
     finally:
         server.change(FOCUS_QUESTION)
     expect(page.locator("[data-view]:visible")).to_have_count(0)

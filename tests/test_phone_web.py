@@ -188,7 +188,8 @@ class RoomFacts(HubFeature):
                 "Tijd over: 1:15",
             ],
         ),
-        ({"timer": -5, "table": "Wonen"}, ["Tafel Wonen", "Tijd over: -0:05"]),
+        ({"timer": -5, "table": "Wonen"}, ["Tafel Wonen", "Tijd over: +0:05"]),
+        ({"timer": 3725.5}, ["Tijd over: 1:02:06"]),
     ],
 )
 async def test_the_page_shows_whatever_facts_the_view_carries(

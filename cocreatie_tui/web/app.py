@@ -23,6 +23,7 @@ from multidict import MultiDict, MultiDictProxy
 
 from cocreatie_tui.core.model import CardSource, SessionState
 from cocreatie_tui.core.text import CARD_TEXT_MAX
+from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.hub import CardRejected, Hub, NoSession
 from cocreatie_tui.i18n import LANGUAGES, Translator, best_language, interaction_rules
 from cocreatie_tui.store import StoreBusy, StoreWriteFailed
@@ -151,13 +152,10 @@ async def note_phones(
 
 
 def clock_text(seconds: object) -> str:
-    """Seconds left as ``m:ss`` (``-m:ss`` in overtime), as on the screen."""
+    """Seconds left as the screen shows them: ``m:ss``, ``+m:ss`` in overtime."""
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
         return ""
-    whole = int(seconds)
-    sign = "-" if whole < 0 else ""
-    minutes, rest = divmod(abs(whole), 60)
-    return f"{sign}{minutes}:{rest:02d}"
+    return format_clock(seconds)
 
 
 VIEW_RECORD_KEYS = ("number", "name", "theme", "label", "text")

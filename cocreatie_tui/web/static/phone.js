@@ -59,11 +59,16 @@
 
   function fill(format, value) { return String(format || "{value}").split("{value}").join(value); }
 
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  // As the screen shows it (core/timer.py format_clock): rounded up, "+m:ss" in overtime.
   function clock(seconds) {
-    var whole = seconds < 0 ? Math.ceil(seconds) : Math.floor(seconds);
-    var left = Math.abs(whole);
-    var rest = left % 60;
-    return (whole < 0 ? "-" : "") + Math.floor(left / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+    var shown = Math.ceil(seconds);
+    var left = Math.abs(shown);
+    var hours = Math.floor(left / 3600);
+    var minutes = Math.floor(left / 60) % 60;
+    var text = hours ? hours + ":" + two(minutes) : String(minutes);
+    return (shown < 0 ? "+" : "") + text + ":" + two(left % 60);
   }
 
   // The same rules as view_text in web/app.py, for keys that any feature may add.
