@@ -92,7 +92,7 @@
     ahead.hidden = !place;
     ahead.textContent = !place ? "" : (place === 1 ? msg.next : fill(msg.before, "count", place - 1));
     // One form: ask for the floor, or withdraw the request.
-    hand.hidden = !turns.queued && turns.mode !== "queue";
+    hand.hidden = !turns.queued && (turns.mode !== "queue" || !!turns.has_floor);
     hand.action = turns.queued ? hand.getAttribute("data-withdraw") : hand.getAttribute("data-raise");
     handButton.className = turns.queued ? "withdraw" : "send";
     handButton.textContent = handButton.getAttribute(turns.queued ? "data-withdraw" : "data-raise");
