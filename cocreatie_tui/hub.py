@@ -63,6 +63,9 @@ class CardRejected(ValueError):
         self.params = params
 
 
+# What features may set on a phone's card when it arrives (``HubFeature.card_tags``).
+CARD_TAG_FIELDS = frozenset({"table", "round"})
+
 # The history note of a card its sender took back; the card stays in the data file, hidden.
 WITHDRAWN_NOTE = "withdrawn by participant"
 PHONE_SEEN_WINDOW_SECONDS = 120.0
@@ -108,6 +111,18 @@ class PhonesSeen:
         self._forget_old()
         return len(self._last_seen.keys() | self._streams.keys())
 
+    def present_ids(self) -> set[str]:
+        """The phones counted by ``count`` (the world café seats them when it starts)."""
+        self._forget_old()
+        return set(self._last_seen.keys() | self._streams.keys())
+
+    def __contains__(self, participant_id: object) -> bool:
+        """Whether this phone is in the room now (seen recently with its cookie, or streaming)."""
+        if participant_id in self._streams:
+            return True
+        seen = self._last_seen.get(participant_id)  # type: ignore[call-overload]
+        return seen is not None and seen >= self.clock() - self.window
+
     def clear(self) -> None:
         self._last_seen.clear()
         self._streams.clear()
@@ -150,6 +165,11 @@ class HubFeature:
 
     def participant_view(self, participant_id: str) -> dict[str, Any]:
         """What this feature adds to a phone's ``/state`` (and its event stream)."""
+        return {}
+
+    def card_tags(self, participant_id: str) -> dict[str, Any]:
+        """Fields this feature sets on a card a phone sends now (the world café: ``table``,
+        ``round``); only keys that are fields of ``Card`` are used."""
         return {}
 
 
@@ -388,6 +408,7 @@ class Hub:
             created_at=self.wall_clock(),
             author=nickname,
             participant_id=participant_id,
+            **(self._card_tags(participant_id) if participant_id is not None else {}),
         )
         state.cards[card.id] = card
         self._unsaved_cards.add(card.id)
@@ -403,6 +424,12 @@ class Hub:
         self._unsaved_cards.discard(card.id)
         self.publish(CardAdded(card))
         return card, True
+
+    def _card_tags(self, participant_id: str) -> dict[str, Any]:
+        tags: dict[str, Any] = {}
+        for feature in self.features:
+            tags.update(feature.card_tags(participant_id))
+        return {key: value for key, value in tags.items() if key in CARD_TAG_FIELDS}
 
     def _remember_participant(
         self, participant_id: str, nickname: str | None, *, given: bool
