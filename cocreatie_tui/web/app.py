@@ -23,10 +23,17 @@ from multidict import MultiDict, MultiDictProxy
 
 from cocreatie_tui.core.model import CardSource, SessionState
 from cocreatie_tui.core.text import CARD_TEXT_MAX
+from cocreatie_tui.core.text import CARD_TEXT_MAX
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.hub import CardRejected, Hub, NoSession
 from cocreatie_tui.i18n import LANGUAGES, Translator, best_language, interaction_rules
 from cocreatie_tui.store import StoreBusy, StoreWriteFailed
+from cocreatie_tui.web.limits import (
+    Limits,
+    Refused,
+    charge_phone_card,
+    make_limits_middleware,
+)
 from cocreatie_tui.web.limits import (
     Limits,
     Refused,
@@ -47,8 +54,11 @@ SETTINGS_KEY = web.AppKey("settings", WebSettings)
 TEMPLATES_KEY = web.AppKey("templates", jinja2.Environment)
 STREAMS_KEY = web.AppKey("streams", EventStreams)
 LIMITS_KEY = web.AppKey("limits", Limits)
+LIMITS_KEY = web.AppKey("limits", Limits)
 
 LANG_COOKIE = "cocreatie_lang"
+# Refusals of a form post that show the page again with what was typed still in the fields.
+KEEP_DRAFT = (400, 429, 503)
 # Refusals of a form post that show the page again with what was typed still in the fields.
 KEEP_DRAFT = (400, 429, 503)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -229,6 +239,29 @@ def refusal(request: web.Request, status: int, key: str, **params: object) -> we
     page = request.app[TEMPLATES_KEY].get_template("message.html")
     body = page.render(t=t, lang=t.lang, languages=LANGUAGES, message=message, code=None)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def _code_is_live(hub: Hub) -> Callable[[str], bool]:
+    return lambda code: hub.session_for_code(code) is not None
+
+
+def _phone_of(hub: Hub) -> Callable[[web.Request], str | None]:
+    """The phone id in a request's cookie, for limits per phone (None without one)."""
+
+    def phone_of(request: web.Request) -> str | None:
+        if hub.state is None:
+            return None
+        pid, new = participant_id_of(request, hub.state)
+        return None if new else pid
+
+    return phone_of
+
+
+def too_fast(refused: Refused) -> BadRequest:
+    """A limit's refusal as the handlers' ``BadRequest`` (429 with Retry-After)."""
+    bad = BadRequest(refused.status, refused.key, **refused.params)
+    bad.headers.update(refused.headers)
+    return bad
 
 
 def _code_is_live(hub: Hub) -> Callable[[str], bool]:
@@ -553,10 +586,18 @@ async def read_fields(request: web.Request, state: SessionState, as_form: bool) 
 
 
 def check_field_lengths(fields: dict[str, Any], limit: int) -> dict[str, Any]:
-    """Refuse a field far longer than any rule allows before normalising it (400)."""
+    """Refuse a field far longer than any rule allows before normalising it (400), and text
+    that is not valid Unicode (JSON can carry lone surrogates: they cannot be stored, and would
+    fail the write of everyone's cards in the same batch)."""
     for name, value in fields.items():
-        if isinstance(value, str) and len(value) > limit:
+        if not isinstance(value, str):
+            continue
+        if len(value) > limit:
             if name == "text":
                 raise BadRequest(400, "error.text_too_long", limit=CARD_TEXT_MAX)
             raise BadRequest(400, "error.field_too_long")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest(400, "error.bad_json") from None
     return fields
