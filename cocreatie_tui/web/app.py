@@ -23,17 +23,10 @@ from multidict import MultiDict, MultiDictProxy
 
 from cocreatie_tui.core.model import CardSource, SessionState
 from cocreatie_tui.core.text import CARD_TEXT_MAX
-from cocreatie_tui.core.text import CARD_TEXT_MAX
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.hub import CardRejected, Hub, NoSession
 from cocreatie_tui.i18n import LANGUAGES, Translator, best_language, interaction_rules
 from cocreatie_tui.store import StoreBusy, StoreWriteFailed
-from cocreatie_tui.web.limits import (
-    Limits,
-    Refused,
-    charge_phone_card,
-    make_limits_middleware,
-)
 from cocreatie_tui.web.limits import (
     Limits,
     Refused,
@@ -54,11 +47,8 @@ SETTINGS_KEY = web.AppKey("settings", WebSettings)
 TEMPLATES_KEY = web.AppKey("templates", jinja2.Environment)
 STREAMS_KEY = web.AppKey("streams", EventStreams)
 LIMITS_KEY = web.AppKey("limits", Limits)
-LIMITS_KEY = web.AppKey("limits", Limits)
 
 LANG_COOKIE = "cocreatie_lang"
-# Refusals of a form post that show the page again with what was typed still in the fields.
-KEEP_DRAFT = (400, 429, 503)
 # Refusals of a form post that show the page again with what was typed still in the fields.
 KEEP_DRAFT = (400, 429, 503)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -239,29 +229,6 @@ def refusal(request: web.Request, status: int, key: str, **params: object) -> we
     page = request.app[TEMPLATES_KEY].get_template("message.html")
     body = page.render(t=t, lang=t.lang, languages=LANGUAGES, message=message, code=None)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
-
-
-def _code_is_live(hub: Hub) -> Callable[[str], bool]:
-    return lambda code: hub.session_for_code(code) is not None
-
-
-def _phone_of(hub: Hub) -> Callable[[web.Request], str | None]:
-    """The phone id in a request's cookie, for limits per phone (None without one)."""
-
-    def phone_of(request: web.Request) -> str | None:
-        if hub.state is None:
-            return None
-        pid, new = participant_id_of(request, hub.state)
-        return None if new else pid
-
-    return phone_of
-
-
-def too_fast(refused: Refused) -> BadRequest:
-    """A limit's refusal as the handlers' ``BadRequest`` (429 with Retry-After)."""
-    bad = BadRequest(refused.status, refused.key, **refused.params)
-    bad.headers.update(refused.headers)
-    return bad
 
 
 def _code_is_live(hub: Hub) -> Callable[[str], bool]:
