@@ -131,8 +131,10 @@ async def test_the_queue_gives_the_floor_from_the_keyboard_and_to_phones(
         await pilot.pause()
         assert turns.speaking.current.speaker_id == asked
         assert turns.speaking.queue == [PHONE_A]
-        await pilot.press("e")
+        await pilot.press("e", "f")  # first-time speakers first, from now on
         await pilot.pause()
+        assert turns.speaking.first_timers_first
+        await turns.raise_hand(PHONE_A)  # asking again changes nothing
         await pilot.press("home", "enter")  # Enter gives the floor to who is selected
         await pilot.pause()
         assert turns.speaking.current is not None
