@@ -426,12 +426,15 @@ class TurnsFeature(HubFeature):
             or mine["round_position"] is not None
             or mine["queued"]
         )
-        return {
-            "timer": timer,
+        view: dict[str, Any] = {
             "queue_position": mine["queue_position"],
             "has_floor": mine["has_floor"],
             "turns": {**mine, "floor": floor} if shown else None,
         }
+        if timer is not None:
+            # Only when there is one: another feature's timer (a café round) is not hidden.
+            view["timer"] = timer
+        return view
 
     def _floor_view(self, speaker_id: str, participant_id: str, now: float) -> dict[str, Any]:
         speaker = self.speaking.speakers[speaker_id]
