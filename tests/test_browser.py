@@ -192,6 +192,7 @@ def test_a_phone_sends_a_card_follows_the_room_live_and_takes_it_back(
     expect(page.locator("[data-view]")).to_have_count(4)
     expect(page.locator("[data-view]:visible")).to_have_count(0)
 
+    page.get_by_label("Je naam (niet verplicht)").fill("Mia")
     send(page, "Een leeshoek voor kinderen")
     expect(status(page)).to_have_text(THANKS)
     expect(page.get_by_role("textbox", name="Jouw idee")).to_have_value("")
@@ -200,8 +201,16 @@ def test_a_phone_sends_a_card_follows_the_room_live_and_takes_it_back(
     take_back = page.get_by_role("button", name="Terugnemen")
     expect(take_back).to_have_accessible_description("Een leeshoek voor kinderen")
     (card,) = [c for c in server.cards() if c.text == "Een leeshoek voor kinderen"]
-    assert card.participant_id is not None and not card.hidden
+    assert card.participant_id is not None and not card.hidden and card.author == "Mia"
+    # The name was asked once: the field gives way to the name and a way to change it.
+    expect(page.get_by_text("Je naam: Mia")).to_be_visible()
+    expect(page.get_by_label("Je naam (niet verplicht)")).to_have_count(0)
+    expect(page.get_by_role("link", name="Naam wijzigen")).to_be_visible()
     shoot(page, "phone-sent")
+    send(page, "Een tweede idee")
+    expect(own_cards(page)).to_have_count(2)
+    (second,) = [c for c in server.cards() if c.text == "Een tweede idee"]
+    assert second.author == "Mia"
 
     # The facilitator changes the question and a feature adds facts: no reload needed.
     try:
@@ -231,9 +240,10 @@ def test_a_phone_sends_a_card_follows_the_room_live_and_takes_it_back(
     expect(page.locator("[data-view]:visible")).to_have_count(0)
     assert page.evaluate("window.sameDocument") is True, "all of that without a reload"
 
-    take_back.click()
+    own_cards(page).filter(has_text="Een leeshoek").get_by_role("button").click()
     expect(page.get_by_text("Je kaartje is teruggenomen.")).to_be_visible()
-    expect(own_cards(page)).to_have_count(0)
+    expect(own_cards(page)).to_have_count(1)
+    expect(own_cards(page).locator(".card-text")).to_have_text(["Een tweede idee"])
     (card,) = [c for c in server.cards() if c.text == "Een leeshoek voor kinderen"]
     assert card.hidden and card.id not in {c.id for c in server.hub.cards_for_room()}
     assert problems == []

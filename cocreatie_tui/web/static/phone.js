@@ -133,7 +133,7 @@
         function () { return [response.status, {}]; });
     }).then(function (answer) {
       done();
-      if (answer[0] === 200 || answer[0] === 201) { sent(answer[1].id, body.text); }
+      if (answer[0] === 200 || answer[0] === 201) { sent(answer[1].id, body.text, (body.author || "").trim()); }
       else if (answer[0] >= 500 || answer[0] === 429) { retryLater(); }
       else { draft.pending = false; draft.tried = false; save(); say(answer[1].error || "", "error"); }
     }, function () { done(); retryLater(); });
@@ -141,12 +141,27 @@
 
   function done() { busy = false; if (button) { button.disabled = false; } }
 
-  function sent(id, what) {
+  // The name is asked once: once sent with a card, the field gives way to "Your name: ...".
+  function rememberName(name) {
+    var box = doc.getElementById("name-field");
+    if (!box || !msg.asName) { return; }
+    var line = doc.createElement("p");
+    line.className = "as-name";
+    line.textContent = msg.asName.split("{name}").join(name) + " ";
+    var change = doc.createElement("a");
+    change.href = base + "?name=1#author";
+    change.textContent = msg.changeName;
+    line.appendChild(change);
+    box.parentNode.replaceChild(line, box);
+  }
+
+  function sent(id, what, author) {
     draft = null;
     save();
     delay = 2000;
     if (text.value === what) { text.value = ""; }
     say(msg.thanks, "thanks");
+    if (author) { rememberName(author); }
     if (id && list && !doc.getElementById("card-" + id)) {
       list.insertBefore(cardItem({ id: id, text: what.trim(), can_withdraw: true }), list.firstChild);
       if (section) { section.hidden = false; }
