@@ -53,6 +53,7 @@ class TurnsScreen(AppScreen):
         Binding("p", "pass", "turns.key.pass", id="turns.pass"),
         Binding("e", "end_turn", "turns.key.end", id="turns.end", show=False),
         Binding("r", "plan_round", "turns.key.round", id="turns.round"),
+        Binding("E", "end_round", "turns.key.end_round", id="turns.end_round", show=False),
         Binding("z", "shuffle", "turns.key.shuffle", id="turns.shuffle", show=False),
         Binding("m", "toggle_mode", "turns.key.mode", id="turns.mode"),
         Binding("k", "open('timer')", "turns.key.timer", id="turns.timer", show=False),
@@ -127,6 +128,10 @@ class TurnsScreen(AppScreen):
     async def action_plan_round(self) -> None:
         if await self.command(self.turns.plan_round()):
             self.notify(self.t("turns.round_planned"))
+
+    async def action_end_round(self) -> None:
+        if await self.command(self.turns.end_round()):
+            self.notify(self.t("turns.round_over"))
 
     async def action_shuffle(self) -> None:
         await self.command(self.turns.shuffle_round())

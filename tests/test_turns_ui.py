@@ -97,6 +97,9 @@ async def test_a_round_with_start_next_pass_pause_and_resume(tmp_path: Path, clo
         await pilot.press("n")
         await pilot.pause()
         assert turns.speaking.current is None and not turns.speaking.round_active
+        await pilot.press("r", "n", "E")  # a second round, stopped early
+        await pilot.pause()
+        assert turns.speaking.round_number == 2 and not turns.speaking.round_active
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "BoardScreen"
