@@ -199,6 +199,7 @@ class Hub:
         # Card ids per phone in arrival order, so a phone's view does not scan every card.
         self._cards_by_phone: dict[str | None, list[str]] = {}
         self._indexed: tuple[SessionState | None, int] = (None, -1)
+        self._numbered: tuple[SessionState | None, int, int] = (None, -1, 0)
 
     # -- events --------------------------------------------------------------------------
 
@@ -318,7 +319,7 @@ class Hub:
         info = self.live.info
         info.changed_at = self.wall_clock()
         assert self.store is not None
-        self.store.put("session", 1, info.to_doc())
+        self.store.put_latest("session", 1, info.to_doc)
 
     # -- the path of every change, for features too ---------------------------------------
 
@@ -401,7 +402,7 @@ class Hub:
             nickname = self._remember_participant(participant_id, nickname, given=given)
         card = Card(
             id=clean_id,
-            number=state.next_card_number(),
+            number=self._next_card_number(),
             text=text,
             source=source,
             prompt_id=state.info.active_prompt_id,
@@ -484,6 +485,16 @@ class Hub:
             return self.state is not None and _card_id(raw_id) in self.state.cards
         except CardRejected:
             return False
+
+    def _next_card_number(self) -> int:
+        """``state.next_card_number()`` without scanning every card for every new one."""
+        state = self.live
+        known, count, highest = self._numbered
+        if known is not state or count != len(state.cards):
+            highest = max((card.number for card in state.cards.values()), default=0)
+        # Right after this the new card is in ``state.cards``: one more, numbered highest + 1.
+        self._numbered = (state, len(state.cards) + 1, highest + 1)
+        return highest + 1
 
     def _index_card(self, card: Card) -> None:
         state, count = self._indexed

@@ -186,6 +186,7 @@ class _Put:
     table: str
     key: str
     doc: dict[str, Any] | None  # None removes the document
+    make: Callable[[], dict[str, Any]] | None = None  # built when the write takes the change
 
 
 class SessionStore:
@@ -264,6 +265,12 @@ class SessionStore:
         """Queue a document for the next write; ``commit()`` makes it durable."""
         self._pending.append(_Put(table, str(key), doc))
 
+    def put_latest(self, table: str, key: str | int, make: Callable[[], dict[str, Any]]) -> None:
+        """Queue a document that is built only when the next write starts, once per write
+        however often it is queued: for a document every change touches (the session's
+        ``changed_at``), so a burst of 500 cards builds it a few times, not 500."""
+        self._pending.append(_Put(table, str(key), None, make))
+
     def remove(self, table: str, key: str | int) -> None:
         self._pending.append(_Put(table, str(key), None))
 
@@ -319,9 +326,17 @@ class SessionStore:
     def _apply(self, batch: list[_Put]) -> set[tuple[str, str]] | None:
         """Apply queued changes to memory; returns which documents the next write re-encodes."""
         data = self.documents
+        built: set[tuple[str, str]] = set()
+        for put in reversed(batch):  # the newest lazy document of a key wins; built once
+            if put.make is not None and (put.table, put.key) not in built:
+                built.add((put.table, put.key))
+                put.doc = put.make()
         for put in batch:
             table = data.setdefault(put.table, {})
-            if put.doc is None:
+            if put.make is not None:
+                if put.doc is not None:
+                    table[put.key] = put.doc
+            elif put.doc is None:
                 table.pop(put.key, None)
             else:
                 table[put.key] = put.doc

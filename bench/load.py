@@ -1,0 +1,467 @@
+"""Load: simulated phones over loopback against the real app, and against a bare aiohttp handler.
+
+    python bench/load.py [--phones 500] [--cards 5] [--existing 2000] [--streams 1000]
+
+The server runs in its own process: the real app (the same factory as ``cocreatie --headless``,
+board and all) on a data folder whose session already holds ``--existing`` cards, with default
+limits, plus a probe of its event loop's lag. This process is the load generator: every phone
+has its own connections and cookie, loads the page, holds a live-update stream (SSE) and posts
+its cards one after the other, all phones at once. Then ``--streams`` streams are opened and
+the facilitator changes the prompt: the time until every stream has it is measured.
+
+The same load then runs against a bare aiohttp handler (parse JSON, answer 201; a page that
+sets a cookie; an SSE stream) in its own process, and the ratio of throughputs is printed.
+
+Printed: cards/s, p50/p99 latency, errors, lost cards (acknowledged but not in the data file
+after the run), event-loop lag (p99 and worst) during the card burst, the time for a prompt
+change to reach every stream, and the server's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+NEW_PROMPT = "Wat hebben we vandaag geleerd?"
+LAG_INTERVAL = 0.01
+
+
+# -- server side (runs in the server process) --------------------------------------------------
+
+
+async def probe_lag(samples: list[tuple[float, float]]) -> None:
+    """How late a 10 ms sleep wakes up: the time the loop was busy with something else."""
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(LAG_INTERVAL)
+        samples.append((time.monotonic(), loop.time() - before - LAG_INTERVAL))
+
+
+def write_stats(path: Path, samples: list[tuple[float, float]]) -> None:
+    path.write_text(json.dumps({"lag": samples}))
+
+
+def profiled(main: Callable[[], Coroutine[object, object, None]]) -> None:
+    """Run ``main`` on a new loop, under cProfile when the generator asked for a profile."""
+    profile = os.environ.get("COCREATIE_LOAD_PROFILE")
+    if not profile:
+        asyncio.run(main())
+        return
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        asyncio.run(main())
+    profiler.dump_stats(profile)
+
+
+def serve_cocreatie(data_dir: Path, stats: Path) -> int:
+    from cocreatie_tui.cli import _log_to_file
+    from cocreatie_tui.config import AppConfig
+    from cocreatie_tui.factory import make_app
+
+    config = AppConfig(data_dir=data_dir, host="127.0.0.1", port=0, headless=True)
+    _log_to_file(config.log_path)
+    app = make_app(config)
+    samples: list[tuple[float, float]] = []
+
+    async def main() -> None:
+        probe = asyncio.ensure_future(probe_lag(samples))
+        loop = asyncio.get_running_loop()
+        # The facilitator changes the prompt (as from the keyboard) when told by the generator.
+        loop.add_signal_handler(
+            signal.SIGUSR1, lambda: asyncio.ensure_future(app.hub.set_title(NEW_PROMPT))
+        )
+        try:
+            await app.run_async(headless=True)
+        finally:
+            probe.cancel()
+            write_stats(stats, samples)
+
+    profiled(main)
+    return app.return_code or 0
+
+
+def serve_web_only(data_dir: Path, stats: Path) -> int:
+    """The hub, store and web server of the app without the terminal UI (to tell costs apart)."""
+    from cocreatie_tui.factory import make_hub
+    from cocreatie_tui.server import WebServer
+
+    samples: list[tuple[float, float]] = []
+
+    async def main() -> None:
+        hub = make_hub(data_dir)
+        session_id = hub.most_recent_session_id()
+        assert session_id is not None
+        await hub.open_session(session_id)
+        server = WebServer(hub, "127.0.0.1", 0, None)
+        address = await server.start()
+        probe = asyncio.ensure_future(probe_lag(samples))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(
+            signal.SIGUSR1, lambda: asyncio.ensure_future(hub.set_title(NEW_PROMPT))
+        )
+        print(f"Join: {address.join_url(hub.live.info.join_code)}", flush=True)
+        await stop.wait()
+        probe.cancel()
+        write_stats(stats, samples)
+        await server.stop()
+        await hub.close()
+
+    profiled(main)
+    return 0
+
+
+def serve_bare(stats: Path) -> int:
+    """The least a server can do for the same requests: the yardstick for throughput."""
+    from aiohttp import web
+
+    samples: list[tuple[float, float]] = []
+    streams: set[web.StreamResponse] = set()
+
+    async def page(request: web.Request) -> web.Response:
+        response = web.Response(text="<html>page</html>", content_type="text/html")
+        response.set_cookie("phone", uuid.uuid4().hex)
+        return response
+
+    async def post(request: web.Request) -> web.Response:
+        data = await request.json()
+        return web.json_response({"id": data.get("id") or str(uuid.uuid4())}, status=201)
+
+    async def events(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        await response.write(b'event: state\ndata: {"prompt": "x"}\n\n')
+        streams.add(response)
+        try:
+            while True:
+                await asyncio.sleep(3600)
+        finally:
+            streams.discard(response)
+        return response
+
+    async def broadcast() -> None:
+        message = json.dumps({"prompt": NEW_PROMPT}).encode()
+        for response in list(streams):
+            await response.write(b"event: state\ndata: " + message + b"\n\n")
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/j/{code}", page)
+        app.router.add_post("/j/{code}/cards", post)
+        app.router.add_get("/j/{code}/events", events)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        probe = asyncio.ensure_future(probe_lag(samples))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGUSR1, lambda: asyncio.ensure_future(broadcast()))
+        print(f"Join: http://127.0.0.1:{port}/j/BARE00", flush=True)
+        await stop.wait()
+        probe.cancel()
+        write_stats(stats, samples)
+        await runner.cleanup()
+
+    asyncio.run(main())
+    return 0
+
+
+async def prepare_session(data_dir: Path, existing: int) -> None:
+    """A session that already holds ``existing`` cards from 200 phones."""
+    from cocreatie_tui.core.model import CardSource
+    from cocreatie_tui.factory import make_hub
+
+    async def fill() -> None:
+        hub = make_hub(data_dir)
+        await hub.create_session("Hoe maken we de bib toegankelijker?")
+        for start in range(0, existing, 250):
+            await asyncio.gather(
+                *(
+                    hub.submit_card(
+                        f"Bestaand idee {n}: langere openingsuren en meer plaats om te werken",
+                        source=CardSource.PHONE,
+                        participant_id=f"phone{n % 200:04d}" + "x" * 12,
+                    )
+                    for n in range(start, min(existing, start + 250))
+                )
+            )
+        await hub.close()
+
+    await fill()
+
+
+# -- load generator ------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    acknowledged: set[str] = field(default_factory=set)
+    started: float = 0.0
+    ended: float = 0.0
+    prompt_delays: list[float] = field(default_factory=list)
+    streams_open: int = 0
+    lag: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    lost: int | None = None
+
+    @property
+    def throughput(self) -> float:
+        return len(self.acknowledged) / max(self.ended - self.started, 1e-9)
+
+
+class Server:
+    def __init__(self, process: asyncio.subprocess.Process, stats: Path, join: str) -> None:
+        self.process = process
+        self.stats = stats
+        url = urlsplit(join)
+        self.base = f"http://127.0.0.1:{url.port}{url.path.lower()}"
+
+    @classmethod
+    async def start(cls, *args: str, stats: Path, profile: str | None = None) -> Server:
+        env = dict(os.environ, COCREATIE_LOAD_PROFILE=profile or "")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, *args, str(stats), env=env,
+            stdout=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), 60)).decode().strip()
+        assert line.startswith("Join: "), line
+        return cls(process, stats, line.removeprefix("Join: "))
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    async def stop(self) -> list[tuple[float, float]]:
+        self.process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(self.process.wait(), 30)
+        return json.loads(self.stats.read_text())["lag"]
+
+
+class Phone:
+    """One phone: its own connections (a post connection and a stream) and its own cookie."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+            connector=aiohttp.TCPConnector(limit=2, force_close=False),
+            headers={"Host": "127.0.0.1"},
+            timeout=aiohttp.ClientTimeout(total=120),
+        )
+        self.stream: aiohttp.ClientResponse | None = None
+        self.prompt_seen = asyncio.Event()
+        self.reader: asyncio.Task[None] | None = None
+
+    async def join(self) -> None:
+        async with self.session.get(self.base) as page:
+            await page.read()
+            page.raise_for_status()
+
+    async def open_stream(self) -> None:
+        self.stream = await self.session.get(self.base + "/events")
+        self.stream.raise_for_status()
+        await self.stream.content.readuntil(b"\n\n")  # the first state
+        self.reader = asyncio.ensure_future(self._read_stream())
+
+    async def _read_stream(self) -> None:
+        assert self.stream is not None
+        try:
+            while True:
+                event = await self.stream.content.readuntil(b"\n\n")
+                if NEW_PROMPT.encode() in event:
+                    self.seen_at = time.monotonic()
+                    self.prompt_seen.set()
+        except (aiohttp.ClientError, asyncio.IncompleteReadError, ValueError):
+            pass
+
+    async def post_cards(self, count: int, result: Result) -> None:
+        for n in range(count):
+            card_id = str(uuid.uuid4())
+            body = {"text": f"Idee {n} van deze gsm: {card_id[:8]}", "id": card_id}
+            started = time.perf_counter()
+            try:
+                async with self.session.post(self.base + "/cards", json=body) as response:
+                    await response.read()
+                    if response.status in (200, 201):
+                        result.acknowledged.add(card_id)
+                        result.latencies.append(time.perf_counter() - started)
+                    else:
+                        result.errors.append(f"{response.status}")
+            except (aiohttp.ClientError, TimeoutError) as error:
+                result.errors.append(type(error).__name__)
+
+    async def close(self) -> None:
+        if self.reader is not None:
+            self.reader.cancel()
+        if self.stream is not None:
+            self.stream.close()
+        await self.session.close()
+
+
+async def run_load(server: Server, name: str, phones: int, cards: int, streams: int) -> Result:
+    result = Result(name)
+    crowd = [Phone(server.base) for _ in range(phones)]
+    await asyncio.gather(*(p.join() for p in crowd))
+    await asyncio.gather(*(p.open_stream() for p in crowd))
+    result.started = time.monotonic()
+    await asyncio.gather(*(p.post_cards(cards, result) for p in crowd))
+    result.ended = time.monotonic()
+    extra = [Phone(server.base) for _ in range(max(0, streams - phones))]
+    await asyncio.gather(*(p.open_stream() for p in extra))
+    everyone = crowd + extra
+    result.streams_open = sum(1 for p in everyone if p.stream is not None)
+    await asyncio.sleep(0.5)  # quiet before the prompt changes
+    changed_at = time.monotonic()
+    server.process.send_signal(signal.SIGUSR1)
+    try:
+        await asyncio.wait_for(asyncio.gather(*(p.prompt_seen.wait() for p in everyone)), 10)
+    except TimeoutError:
+        pass
+    result.prompt_delays = [p.seen_at - changed_at for p in everyone if p.prompt_seen.is_set()]
+    result.peak_rss_mb = server.peak_rss_mb()
+    await asyncio.gather(*(p.close() for p in everyone))
+    samples = await server.stop()
+    result.lag = [lag for at, lag in samples if result.started <= at <= result.ended]
+    return result
+
+
+def stored_card_ids(data_dir: Path) -> set[str]:
+    from cocreatie_tui.store import read_documents, session_files
+
+    (path,) = list(session_files(data_dir))
+    return {doc["id"] for doc in read_documents(path).get("cards", {}).values()}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def report(result: Result) -> None:
+    ms = 1000
+    print(f"\n== {result.name}")
+    print(
+        f"cards acknowledged  {len(result.acknowledged)} in {result.ended - result.started:.2f} s"
+    )
+    print(f"throughput          {result.throughput:.0f} cards/s")
+    if result.latencies:
+        print(
+            f"latency             p50 {statistics.median(result.latencies) * ms:.0f} ms, "
+            f"p99 {percentile(result.latencies, 0.99) * ms:.0f} ms"
+        )
+    print(f"errors              {len(result.errors)} {sorted(set(result.errors))[:5]}")
+    if result.lost is not None:
+        print(f"lost cards          {result.lost}")
+    if result.lag:
+        print(
+            f"event-loop lag      p99 {percentile(result.lag, 0.99) * ms:.1f} ms, "
+            f"worst {max(result.lag) * ms:.1f} ms ({len(result.lag)} samples)"
+        )
+    delays = result.prompt_delays
+    if delays:
+        print(
+            f"prompt change       {len(delays)}/{result.streams_open} streams, "
+            f"p50 {statistics.median(delays) * ms:.0f} ms, worst {max(delays) * ms:.0f} ms"
+        )
+    print(f"peak resident mem   {result.peak_rss_mb:.0f} MB")
+
+
+async def orchestrate(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="cocreatie-load-") as folder:
+        data_dir = Path(folder) / "data"
+        started = time.perf_counter()
+        await prepare_session(data_dir, args.existing)
+        print(
+            f"prepared a session with {args.existing} cards ({time.perf_counter() - started:.1f} s)"
+        )
+        mode = "--serve-web-only" if args.web_only else "--serve-cocreatie"
+        server = await Server.start(
+            mode, str(data_dir), stats=Path(folder) / "c.json", profile=args.profile
+        )
+        name = "cocreatie: hub, store and web only" if args.web_only else "cocreatie (real app)"
+        ours = await run_load(server, name, args.phones, args.cards, args.streams)
+        stored = stored_card_ids(data_dir)
+        ours.lost = len(ours.acknowledged - stored)
+        bare_server = await Server.start("--serve-bare", stats=Path(folder) / "b.json")
+        bare = await run_load(
+            bare_server, "bare aiohttp handler", args.phones, args.cards, args.streams
+        )
+    report(ours)
+    report(bare)
+    ratio = ours.throughput / bare.throughput if bare.throughput else float("nan")
+    print(f"\nthroughput ratio    {ratio:.2f} of the bare handler")
+    lag99 = percentile(ours.lag, 0.99) * 1000 if ours.lag else float("nan")
+    worst = max(ours.lag) * 1000 if ours.lag else float("nan")
+    checks = {
+        "0 errors": not ours.errors,
+        "0 lost": ours.lost == 0,
+        "throughput >= half of bare": ratio >= 0.5,
+        "lag p99 <= 20 ms": lag99 <= 20,
+        "lag worst <= 100 ms": worst <= 100,
+        f"{args.streams} streams see the prompt within 0.5 s": (
+            len(ours.prompt_delays) >= args.streams and max(ours.prompt_delays) <= 0.5
+        ),
+        "peak memory <= 150 MB": ours.peak_rss_mb <= 150,
+    }
+    print()
+    for check, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {check}")
+    return 0 if all(checks.values()) else 1
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve-cocreatie":
+        return serve_cocreatie(Path(sys.argv[2]), Path(sys.argv[3]))
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve-web-only":
+        return serve_web_only(Path(sys.argv[2]), Path(sys.argv[3]))
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve-bare":
+        return serve_bare(Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phones", type=int, default=500)
+    parser.add_argument("--cards", type=int, default=5, help="cards per phone")
+    parser.add_argument("--existing", type=int, default=2000, help="cards already in the session")
+    parser.add_argument(
+        "--streams", type=int, default=1000, help="open streams for the prompt test"
+    )
+    parser.add_argument("--profile", metavar="FILE", help="run the app's server under cProfile")
+    parser.add_argument(
+        "--web-only", action="store_true", help="hub, store and web server without the terminal UI"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    return asyncio.run(orchestrate(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
