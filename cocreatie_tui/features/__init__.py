@@ -7,4 +7,7 @@ imported below, one line each.
 """
 
 import cocreatie_tui.features.turns  # noqa: F401 - speaking turns and timers
-from cocreatie_tui.features import phones  # noqa: F401 - phones in the room on the board
+from cocreatie_tui.features import (
+    board,  # noqa: F401 - themes, prompts, undo
+    phones,  # noqa: F401 - phones in the room on the board
+)
