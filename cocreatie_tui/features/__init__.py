@@ -6,6 +6,7 @@ A feature module appends to ``cocreatie_tui.factory.FEATURES`` (its ``HubFeature
 imported below, one line each.
 """
 
+import cocreatie_tui.features.cafe  # noqa: F401 - world café: tables, rounds, seating
 import cocreatie_tui.features.turns  # noqa: F401 - speaking turns and timers
 from cocreatie_tui.features import (
     board,  # noqa: F401 - themes, prompts, undo

@@ -1,0 +1,125 @@
+"""The world café in one line of the board's status bar, and the tick every café display shares.
+
+The tick asks the café feature whether the round's time just ran out (``CafeFeature.tick``,
+which also saves that, so a restart does not ring again); the display that got the answer rings
+the terminal bell and plays the bell sound (``cocreatie_tui.sound``) when the facilitator has
+sound on. Every café display flashes when it hears ``CafeChanged`` with the end signal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import App
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from cocreatie_tui import sound
+from cocreatie_tui.core.cafe import CafeStatus
+from cocreatie_tui.core.timer import format_clock
+from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_of
+from cocreatie_tui.hub import Hub
+
+if TYPE_CHECKING:
+    from cocreatie_tui.app import CocreatieApp
+
+TICK_SECONDS = 0.5
+FLASH_TIMES = 8
+FLASH_SECONDS = 0.35
+
+
+def sound_on(hub: Hub) -> bool:
+    """The facilitator's sound setting lives with the speaking timers (key ``b``); on when the
+    app has no such setting."""
+    try:
+        from cocreatie_tui.features.turns import turns_of
+
+        return bool(turns_of(hub).settings.sound)
+    except (ImportError, LookupError, AttributeError):
+        return True
+
+
+async def tick_and_ring(app: App[object], cafe: CafeFeature) -> bool:
+    """One tick: take the round's end signal and ring for it (bell, and the sound if on)."""
+    signal = await cafe.tick()
+    if signal:
+        app.bell()
+        if sound_on(cafe.hub):
+            await sound.play()
+    return signal
+
+
+def flash(widget: Widget) -> None:
+    """Blink ``widget`` a few times (the class ``-flash`` on and off), then leave it off."""
+    count = 0
+
+    def toggle() -> None:
+        nonlocal count
+        count += 1
+        widget.set_class(count % 2 == 1 and count < FLASH_TIMES, "-flash")
+
+    widget.set_class(True, "-flash")
+    widget.set_interval(FLASH_SECONDS, toggle, repeat=FLASH_TIMES)
+
+
+def round_line(cafe: CafeFeature, t) -> str:  # type: ignore[no-untyped-def]
+    """ "Wereldcafé · ronde 2 van 3 · 12:34 · gepauzeerd", or "" when the café is not on."""
+    state = cafe.cafe
+    status = state.status()
+    if status in (CafeStatus.SETUP, CafeStatus.CLOSED):
+        return ""
+    parts = [t("cafe.name"), t("cafe.round_of", number=state.current + 1, rounds=state.rounds)]
+    if state.timer is not None and status in (
+        CafeStatus.READY,
+        CafeStatus.RUNNING,
+        CafeStatus.PAUSED,
+    ):
+        parts.append(format_clock(state.timer.remaining(cafe.now())))
+    parts.append(t(f"cafe.status.{status}"))
+    return " · ".join(parts)
+
+
+class CafeStatusLine(Static):
+    """On the board: the café's round and its time left; nothing when no café is on."""
+
+    DEFAULT_CSS = """
+    CafeStatusLine { width: auto; height: 1; color: $text; padding: 0 1; }
+    CafeStatusLine.-over { color: $error; text-style: bold; }
+    CafeStatusLine.-flash { background: $error; color: $background; text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="cafe-status")
+
+    @property
+    def cocreatie(self) -> CocreatieApp:
+        return cast("CocreatieApp", self.app)
+
+    @property
+    def cafe(self) -> CafeFeature:
+        return cafe_of(self.cocreatie.hub)
+
+    def on_mount(self) -> None:
+        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.show_now()
+
+    async def tick(self) -> None:
+        await tick_and_ring(self.app, self.cafe)
+        self.show_now()
+
+    def on_hub_event(self, event: object) -> None:
+        if isinstance(event, CafeChanged) and event.end_signal:
+            flash(self)
+        self.show_now()
+
+    def show_now(self) -> None:
+        if self.cocreatie.hub.state is None:
+            return
+        line = round_line(self.cafe, self.cocreatie.t)
+        self.display = bool(line)
+        timer = self.cafe.cafe.timer
+        over = bool(line) and timer is not None and timer.is_over(self.cafe.now())
+        self.set_class(over and not self.cafe.cafe.ended, "-over")
+        self.update(Content(line))
