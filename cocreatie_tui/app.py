@@ -37,6 +37,8 @@ class CocreatieApp(App[int]):
         # Speaking turns: the timer ("klok") and the speakers' list, from any screen.
         Binding("k", "open_turns('timer')", "Klok", id="turns.open_timer", show=False),
         Binding("l", "open_turns('speakers')", "Sprekers", id="turns.open_speakers", show=False),
+        # World café: the setup, or the seating plan once it is planned, from any screen.
+        Binding("w", "open_cafe", "Wereldcafé", id="cafe.open", show=False),
     ]
 
     def __init__(self, config: AppConfig, hub: Hub, server: WebServer) -> None:
@@ -109,6 +111,11 @@ class CocreatieApp(App[int]):
         from cocreatie_tui.screens.turns_common import open_turns_screen
 
         open_turns_screen(self, which)
+
+    def action_open_cafe(self) -> None:
+        from cocreatie_tui.screens.cafe_common import open_cafe_screen
+
+        open_cafe_screen(self)
 
     def _show_disk_problem(self, event: HubEvent) -> None:
         """The facilitator sees when saving fails (phones get 503) and when it works again."""
