@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from cocreatie_tui.core import speaking_record
+from cocreatie_tui.core import cafe_record, speaking_record
 from cocreatie_tui.core.model import Card, CardSource, SessionState
 from cocreatie_tui.i18n import Translator
 
@@ -53,6 +53,9 @@ def export_json(
             for p in sorted(state.participants.values(), key=lambda p: p.number)
         ],
         "speaking": speaking_record.export_record(documents or {}, state.participants),
+        "cafe": cafe_record.export_record(
+            documents or {}, state.participants, state.cards_in_order()
+        ),
     }
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
@@ -117,6 +120,10 @@ def export_markdown(
         lines.append("")
     # Speaking time, with or without names as the facilitator chose.
     lines += speaking_record.markdown_lines(documents or {}, state.participants, t, escape_markdown)
+    # World café: the seating of each round and the cards (those shown above) per table.
+    lines += cafe_record.markdown_lines(
+        documents or {}, state.participants, cards, t, escape_markdown
+    )
     stamp = (now or datetime.now(UTC)).isoformat(timespec="minutes")
     lines += ["---", "", t("report.exported", date=stamp), ""]
     return "\n".join(lines)
