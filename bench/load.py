@@ -55,8 +55,27 @@ async def probe_lag(samples: list[tuple[float, float]]) -> None:
         samples.append((time.monotonic(), loop.time() - before - LAG_INTERVAL))
 
 
+GC_PAUSES: list[tuple[float, int, float]] = []
+
+
+def _track_gc() -> None:
+    import gc
+
+    started = [0.0]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            GC_PAUSES.append(
+                (time.monotonic(), info["generation"], time.perf_counter() - started[0])
+            )
+
+    gc.callbacks.append(callback)
+
+
 def write_stats(path: Path, samples: list[tuple[float, float]]) -> None:
-    path.write_text(json.dumps({"lag": samples}))
+    path.write_text(json.dumps({"lag": samples, "gc": GC_PAUSES}))
 
 
 def profiled(main: Callable[[], Coroutine[object, object, None]]) -> None:
@@ -107,6 +126,14 @@ def serve_web_only(data_dir: Path, stats: Path) -> int:
     samples: list[tuple[float, float]] = []
 
     async def main() -> None:
+        _track_gc()
+        if os.environ.get("COCREATIE_LOAD_SLOW"):  # log callbacks that hold the loop long
+            import logging
+
+            logging.basicConfig(filename=os.environ["COCREATIE_LOAD_SLOW"], level=logging.WARNING)
+            loop = asyncio.get_running_loop()
+            loop.set_debug(True)
+            loop.slow_callback_duration = 0.015
         hub = make_hub(data_dir)
         session_id = hub.most_recent_session_id()
         assert session_id is not None
@@ -228,6 +255,7 @@ class Result:
     streams_open: int = 0
     lag: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
+    gc: list[tuple[int, float]] = field(default_factory=list)
     lost: int | None = None
 
     @property
@@ -260,10 +288,10 @@ class Server:
                 return int(line.split()[1]) / 1024
         return 0.0
 
-    async def stop(self) -> list[tuple[float, float]]:
+    async def stop(self) -> dict[str, list]:
         self.process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(self.process.wait(), 30)
-        return json.loads(self.stats.read_text())["lag"]
+        return json.loads(self.stats.read_text())
 
 
 class Phone:
@@ -349,8 +377,13 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
     result.prompt_delays = [p.seen_at - changed_at for p in everyone if p.prompt_seen.is_set()]
     result.peak_rss_mb = server.peak_rss_mb()
     await asyncio.gather(*(p.close() for p in everyone))
-    samples = await server.stop()
-    result.lag = [lag for at, lag in samples if result.started <= at <= result.ended]
+    stats = await server.stop()
+    result.lag = [lag for at, lag in stats["lag"] if result.started <= at <= result.ended]
+    result.gc = [
+        (gen, pause)
+        for at, gen, pause in stats.get("gc", [])
+        if result.started <= at <= result.ended
+    ]
     return result
 
 
@@ -386,7 +419,15 @@ def report(result: Result) -> None:
     if result.lag:
         print(
             f"event-loop lag      p99 {percentile(result.lag, 0.99) * ms:.1f} ms, "
-            f"worst {max(result.lag) * ms:.1f} ms ({len(result.lag)} samples)"
+            f"worst {max(result.lag) * ms:.1f} ms ({len(result.lag)} samples, "
+            f"p50 {percentile(result.lag, 0.5) * ms:.1f} ms, "
+            f"p90 {percentile(result.lag, 0.9) * ms:.1f} ms)"
+        )
+    if result.gc:
+        print(
+            f"gc pauses           {len(result.gc)}, longest "
+            f"{max(p for _, p in result.gc) * ms:.1f} ms (generation "
+            f"{max(result.gc, key=lambda g: g[1])[0]})"
         )
     delays = result.prompt_delays
     if delays:

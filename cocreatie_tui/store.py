@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,16 @@ PREVIOUS_SUFFIX = ".prev"
 TEMP_SUFFIX = ".tmp"
 
 Documents = dict[str, dict[str, dict[str, Any]]]
+
+# A caller that holds a share of something scarce it need not keep while its change waits for
+# the disk (the web server's gate of requests worked on at once) sets this; ``commit()`` calls
+# it just before it waits.
+before_disk_wait: ContextVar[Callable[[], None] | None] = ContextVar(
+    "before_disk_wait", default=None
+)
+# Acknowledgements go out in groups of this many per turn of the event loop, so that a write
+# holding hundreds of changes does not answer them all in one long turn.
+ACKNOWLEDGE_PER_TURN = 32
 
 
 class StoreError(Exception):
@@ -146,7 +157,7 @@ class _EncodedFile:
     def update(self, data: Documents, changed: set[tuple[str, str]] | None) -> None:
         if changed is None:  # everything (after opening, or after a failed write)
             self.fragments = {
-                table: {key: _encode(doc) for key, doc in docs.items()}
+                table: {key: _member(key, doc) for key, doc in docs.items()}
                 for table, docs in data.items()
             }
             return
@@ -156,15 +167,20 @@ class _EncodedFile:
             if doc is None:
                 fragments.pop(key, None)
             else:
-                fragments[key] = _encode(doc)
+                fragments[key] = _member(key, doc)
 
     def payload(self, tables: list[str]) -> bytes:
-        parts = []
-        for table in tables:
-            fragments = self.fragments.get(table, {})
-            inner = b",".join(_encode(key) + b":" + frag for key, frag in fragments.items())
-            parts.append(_encode(table) + b":{" + inner + b"}")
+        # One C-level join per table: the writer thread holds the GIL only briefly.
+        parts = [
+            _encode(table) + b":{" + b",".join(self.fragments.get(table, {}).values()) + b"}"
+            for table in tables
+        ]
         return b"{" + b",".join(parts) + b"}"
+
+
+def _member(key: str, doc: dict[str, Any]) -> bytes:
+    """``"key":{...}``, one member of a table's JSON object."""
+    return _encode(key) + b":" + _encode(doc)
 
 
 def decode_documents(raw: bytes, path: Path) -> Documents:
@@ -281,6 +297,9 @@ class SessionStore:
         self._waiters.append(waiter)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_batches())
+        release = before_disk_wait.get()
+        if release is not None:
+            release()
         await asyncio.shield(waiter)
 
     async def close(self) -> None:
@@ -319,9 +338,12 @@ class SessionStore:
                 return
             self._last_good = payload
             self.writes += 1
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+            for start in range(0, len(waiters), ACKNOWLEDGE_PER_TURN):
+                if start:
+                    await asyncio.sleep(0)  # let the loop breathe between groups
+                for waiter in waiters[start : start + ACKNOWLEDGE_PER_TURN]:
+                    if not waiter.done():
+                        waiter.set_result(None)
 
     def _apply(self, batch: list[_Put]) -> set[tuple[str, str]] | None:
         """Apply queued changes to memory; returns which documents the next write re-encodes."""

@@ -201,6 +201,14 @@ class HubCommands(RuleBasedStateMachine):
         for card in cards.values():
             assert follows_text_rules(card.text), card.text
         assert not self.hub._unsaved_cards  # nothing half done between commands
+        # The hub's indexes (arrival order, cards per phone) agree with a plain scan.
+        in_order = self.hub.live.cards_in_order()
+        assert self.hub.saved_cards() == in_order
+        senders = {c.participant_id for c in in_order if c.participant_id}
+        assert self.hub.people_who_sent() == len(senders)
+        for phone in PHONES:
+            mine = [c for c in in_order if c.participant_id == phone]
+            assert self.hub._saved_cards_of(phone) == mine
 
     def check_disk_matches_memory(self) -> None:
         again = make_hub(self.folder, disk=NoFsyncDisk())

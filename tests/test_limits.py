@@ -332,3 +332,63 @@ def test_the_open_file_limit_is_raised_to_the_hard_limit(caplog) -> None:
         assert f"was {lowered}" in caplog.text
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+# -- the gate of requests worked on at once ------------------------------------------------
+
+
+async def test_requests_waiting_for_the_disk_do_not_hold_the_gate(
+    tmp_path: Path, aiohttp_client
+) -> None:
+    """A stuck disk must not stop the pages: a post gives its place back while it waits."""
+    from tests.test_store_group_commit import GatedDisk, wait_for_thread
+
+    disk = GatedDisk()
+    hub = make_hub(tmp_path, disk=disk)
+    await hub.create_session(FOCUS_QUESTION)
+    app = make_web_app(hub, replace(WebSettings(), max_active_requests=2))
+    client = await aiohttp_client(app)
+    path = f"/j/{hub.live.info.join_code}"
+    disk.gate.clear()
+    disk.entered.clear()
+    posts = [
+        asyncio.ensure_future(client.post(path + "/cards", json={"text": f"idee {n}"}))
+        for n in range(6)
+    ]
+    await wait_for_thread(disk.entered)
+    page = await asyncio.wait_for(client.get(path), 5)  # served although six posts wait
+    assert page.status == 200
+    assert not any(p.done() for p in posts)  # and none is acknowledged before the disk
+    disk.gate.set()
+    answers = [await p for p in posts]
+    assert [a.status for a in answers] == [201] * 6
+    await hub.close()
+
+
+async def test_the_gate_lets_a_limited_number_of_requests_work_at_once(
+    hub: Hub, aiohttp_client
+) -> None:
+    app = make_web_app(hub, replace(WebSettings(), max_active_requests=2))
+    active = peak = 0
+    release = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        await release.wait()
+        active -= 1
+        return web.json_response({})
+
+    app.router.add_get("/j/{code}/slow-thing", slow)
+    client = await aiohttp_client(app)
+    path = f"/j/{hub.live.info.join_code}"
+    calls = [asyncio.ensure_future(client.get(path + "/slow-thing")) for _ in range(5)]
+    stream = await client.get(path + "/events")  # streams never take a place
+    assert stream.status == 200
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+    assert peak == 2
+    release.set()
+    assert [(await c).status for c in calls] == [200] * 5
+    stream.close()

@@ -31,6 +31,7 @@ from cocreatie_tui.web.limits import (
     Limits,
     Refused,
     charge_phone_card,
+    make_gate_middleware,
     make_limits_middleware,
 )
 from cocreatie_tui.web.security import add_security_headers, make_security_middleware
@@ -78,6 +79,7 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[
+            make_gate_middleware(settings),
             make_security_middleware(settings.own_host_names, refusal),
             make_limits_middleware(limits, _code_is_live(hub), _phone_of(hub), refusal),
             note_phones,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from cocreatie_tui.store import before_disk_wait
 from cocreatie_tui.web.settings import WebSettings
 
 Clock = Callable[[], float]
@@ -243,3 +244,36 @@ def make_limits_middleware(
             raise Refused(400, "error.bad_form") from None
 
     return limits_middleware
+
+
+def make_gate_middleware(
+    settings: WebSettings,
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """At most ``max_active_requests`` requests are worked on at once; the others wait their
+    turn, in order. Everything runs on one event loop: without a gate a burst of 500 posts is
+    500 handlers run back to back before the loop can do anything else (a timer, the screen,
+    a stream). Live-update streams hold no place: they last for the whole session."""
+    gate = asyncio.Semaphore(settings.max_active_requests)
+
+    @web.middleware
+    async def gate_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method == "GET" and request.path.endswith("/events"):
+            return await handler(request)
+        await gate.acquire()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                gate.release()
+
+        # Waiting for the disk needs no place: the store gives it back (see before_disk_wait).
+        token = before_disk_wait.set(release)
+        try:
+            return await handler(request)
+        finally:
+            before_disk_wait.reset(token)
+            release()
+
+    return gate_middleware
