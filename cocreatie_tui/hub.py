@@ -554,13 +554,15 @@ class Hub:
 
     def people_who_sent(self) -> int:
         """Distinct phones that sent at least one card in this session."""
-        self._index()
+        cards = self._index().cards
         unsaved = self._unsaved_cards
-        return sum(
-            1
-            for phone, ids in self._cards_by_phone.items()
-            if phone and any(i not in unsaved for i in ids)
-        )
+        count = len(self._cards_by_phone) - (None in self._cards_by_phone)
+        # Phones whose only cards are still being written do not count yet (rare, few).
+        waiting = {cards[i].participant_id for i in unsaved if i in cards}
+        for phone in waiting - {None}:
+            if all(i in unsaved for i in self._cards_by_phone.get(phone, ())):
+                count -= 1
+        return count
 
     async def rotate_join_code(self) -> str:
         """A new join code, for when the old one leaked: old QR codes stop working at once."""

@@ -176,11 +176,12 @@ async def test_a_replay_while_the_first_is_still_being_written_gets_the_same_car
     await asyncio.sleep(0.01)
     assert not replay.done()  # the replay waits for the same write, it is not acknowledged early
     assert hub.saved_cards() == []  # and no view shows the card before it is on disk
+    assert hub.people_who_sent() == 0 and hub.cards_of_participant("p" * 22) == []
     disk.gate.set()
     (card, created), (again, created_again) = await asyncio.gather(first, replay)
     assert created and not created_again
     assert again.id == card.id == card_id and again.text == "eerste"
-    assert len(hub.live.cards) == 1
+    assert len(hub.live.cards) == 1 and hub.people_who_sent() == 1
     await hub.close()
 
 
