@@ -21,6 +21,20 @@ log = logging.getLogger(__name__)
 LINGERING_SECONDS = 2.0
 
 
+class NoAddresses(logging.Filter):
+    """aiohttp names a client's address when it refuses a malformed request; the log keeps
+    no addresses (docs/SECURITY.md), so the address is left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.endswith(" from %s"):
+            record.msg = record.msg.removesuffix(" from %s")
+            record.args = ()
+        return True
+
+
+logging.getLogger("aiohttp.server").addFilter(NoAddresses())
+
+
 def raise_open_file_limit() -> tuple[int, int]:
     """Raise the soft limit of open files to the hard one: each phone holds a connection or
     two (a post and a live-update stream), and the default soft limit is often 1,024."""

@@ -392,3 +392,29 @@ async def test_the_gate_lets_a_limited_number_of_requests_work_at_once(
     release.set()
     assert [(await c).status for c in calls] == [200] * 5
     stream.close()
+
+
+async def test_the_log_names_no_address_when_a_malformed_request_is_refused(
+    tmp_path: Path, caplog
+) -> None:
+    import logging
+
+    from cocreatie_tui.server import WebServer
+
+    hub = make_hub(tmp_path)
+    await hub.create_session(FOCUS_QUESTION)
+    server = WebServer(hub, "127.0.0.1", 0, None)
+    await server.start()
+    try:
+        with caplog.at_level(logging.DEBUG):
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(b"GET /\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.readline(), 5)
+            writer.close()
+        assert b" 400 " in answer
+        assert "Error handling request" in caplog.text
+        assert "127.0.0.1" not in caplog.text
+    finally:
+        await server.stop()
+        await hub.close()
