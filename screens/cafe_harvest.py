@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option
 from cocreatie_tui.core.cafe import cards_by_round, cards_by_table
 from cocreatie_tui.core.model import Card
 
+COALESCE_SECONDS = 0.1
+
 
 class HarvestScreen(CafeScreen):
     BINDINGS = [
@@ -27,6 +29,7 @@ class HarvestScreen(CafeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.by_round = False
+        self._pending = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="harvest-main"):
@@ -35,7 +38,17 @@ class HarvestScreen(CafeScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, lambda event: self.show_now())
+        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        self.show_now()
+
+    def on_hub_event(self, event: object) -> None:
+        """A burst of cards is one update of the list, not one per card."""
+        if not self._pending:
+            self._pending = True
+            self.set_timer(COALESCE_SECONDS, self._refresh)
+
+    def _refresh(self) -> None:
+        self._pending = False
         self.show_now()
 
     def action_toggle_grouping(self) -> None:

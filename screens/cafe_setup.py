@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from cocreatie_tui.core.cafe import DEFAULT_TABLES, MAX_ROUNDS, MAX_TABLES, THEME_MAX
 from cocreatie_tui.core.timer import format_clock
+from cocreatie_tui.features.cafe import cafe_event
 from cocreatie_tui.widgets.cafe_people import CafePeopleList
 
 
@@ -60,6 +61,7 @@ class TableRow(Horizontal):
 
 
 class CafeSetupScreen(CafeScreen):
+    _host_choices: list[tuple[str, str]] = []
     BINDINGS = [
         Binding("escape", "back", "key.back", id="cafe.setup.back"),
         Binding("ctrl+s", "save", "cafe.key.save", id="cafe.setup.save"),
@@ -102,11 +104,15 @@ class CafeSetupScreen(CafeScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, lambda event: self.show_now())
+        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
         self.query_one("#setup-tables-list TableRow Input", Input).focus()
         if not self.cafe.cafe.started:
             await self.command(self.cafe.add_phones())
         self.show_now()
+
+    def on_hub_event(self, event: object) -> None:
+        if cafe_event(event):
+            self.show_now()
 
     # -- showing -----------------------------------------------------------------------
 
@@ -122,11 +128,14 @@ class CafeSetupScreen(CafeScreen):
         state = self.cafe.cafe
         self.query_one(CafePeopleList).show_people(self.cafe, self.t)
         options = self.host_options()
-        for select in self.query(".table-host").results(Select):
-            value = select.value
-            select.set_options(options)
-            if isinstance(value, str) and any(v == value for _, v in options):
-                select.value = value
+        wanted = [(label.plain, value) for label, value in options]
+        if wanted != self._host_choices:  # unchanged options leave an open list alone
+            self._host_choices = wanted
+            for select in self.query(".table-host").results(Select):
+                value = select.value
+                select.set_options(options)
+                if isinstance(value, str) and any(v == value for _, v in options):
+                    select.value = value
         locked = state.started
         for field in self.query("#setup-form Input, #setup-form Select"):
             field.disabled = locked
@@ -185,14 +194,17 @@ class CafeSetupScreen(CafeScreen):
             self.notify(self.t("cafe.setup.saved"))
 
     async def action_plan(self) -> None:
-        if not self.cafe.cafe.started:
-            if not await self._save():
-                return
+        if self.cafe.cafe.started:
+            self.action_open("seating")
+        elif await self._save():
             self.query_one("#setup-note", Static).update(Content(self.t("cafe.planning")))
-            if not await self.command(self.cafe.plan_cafe()):
-                return
+            # A worker: the keys stay alive while the plan is made in its thread.
+            self.run_worker(self._plan(), group="cafe-plan", exclusive=True)
+
+    async def _plan(self) -> None:
+        if await self.command(self.cafe.plan_cafe()):
             self.notify(self.t("cafe.planned"))
-        self.action_open("seating")
+            self.action_open("seating")
 
     def _selected(self) -> str | None:
         return self.query_one(CafePeopleList).selected_id

@@ -23,7 +23,7 @@ from textual.widgets import Digits, Footer, OptionList, Static
 
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
-from cocreatie_tui.features.cafe import CafeChanged
+from cocreatie_tui.features.cafe import CafeChanged, cafe_event
 from cocreatie_tui.rotation_cli import plan_to_markdown
 from cocreatie_tui.store import write_text_file
 from cocreatie_tui.widgets.cafe_people import CafePeopleList
@@ -97,6 +97,8 @@ class SeatingScreen(CafeScreen):
     def on_hub_event(self, event: object) -> None:
         if isinstance(event, CafeChanged) and event.end_signal:
             flash(self.query_one("#seating-clock"))
+        if not cafe_event(event):
+            return  # cards arriving change nothing here
         if len(self.query_one("#seating-grid").children) != len(self.cafe.cafe.tables):
             self.run_worker(self._build_tables(), group="cafe-tables")
         self.show_now()
@@ -194,7 +196,7 @@ class SeatingScreen(CafeScreen):
 
     async def action_toggle_pause(self) -> None:
         if not self.cafe.cafe.started:
-            await self.action_plan()
+            self.action_plan()
             return
         await self.command(self.cafe.toggle_pause())
 
@@ -215,13 +217,17 @@ class SeatingScreen(CafeScreen):
         self.show_next = not self.show_next
         self.show_now()
 
-    async def action_plan(self) -> None:
+    def action_plan(self) -> None:
         if self.cafe.cafe.started:
             return
         if not self.cafe.cafe.configured:
             self.action_open("setup")
             return
         self.query_one("#seating-note", Static).update(Content(self.t("cafe.planning")))
+        # A worker: the keys stay alive while the plan is made in its thread.
+        self.run_worker(self._plan(), group="cafe-plan", exclusive=True)
+
+    async def _plan(self) -> None:
         if await self.command(self.cafe.plan_cafe()):
             await self._build_tables()
             self.notify(self.t("cafe.planned"))

@@ -85,6 +85,13 @@ async def set_up_six_tables(pilot) -> None:  # type: ignore[no-untyped-def]
     assert host.value == phone(0)
 
 
+async def planned(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the plan made after Ctrl+G is saved and shown (it is made in a worker)."""
+    await pilot.app.workers.wait_for_complete()
+    await cafe_of(pilot.app.hub).settled()
+    await pilot.pause()
+
+
 async def set_up_quickly(pilot) -> None:  # type: ignore[no-untyped-def]
     """The same café set up through the feature (the keyboard way is tested once, above)."""
     app = pilot.app
@@ -108,7 +115,7 @@ async def test_a_three_round_cafe_with_24_phones_and_6_tables_from_the_keyboard(
         assert "Mensen (24 aanwezig)" in screen_text(app)
         await pilot.press("ctrl+g")  # save, plan every round, show the seating plan
         cafe = cafe_of(app.hub)
-        await cafe.settled()
+        await planned(pilot)
         await pilot.pause()
         state = cafe.cafe
         assert state.status() is CafeStatus.READY
@@ -153,7 +160,7 @@ async def test_late_arrivals_are_seated_without_moving_anyone_and_people_can_lea
         await set_up_quickly(pilot)
         await pilot.press("ctrl+g")
         cafe = cafe_of(app.hub)
-        await cafe.settled()
+        await planned(pilot)
         await pilot.press("space")
         await pilot.pause()
         before = dict(cafe.cafe.seatings[0])
@@ -192,7 +199,7 @@ async def test_the_printable_plan_is_written_to_the_exports_folder(
         await phones_in_the_room(app, 12)
         await set_up_quickly(pilot)
         await pilot.press("ctrl+g")
-        await cafe_of(app.hub).settled()
+        await planned(pilot)
         await pilot.pause()
         await pilot.press("o")
         await app.workers.wait_for_complete()
@@ -212,8 +219,7 @@ async def test_the_harvest_lists_cards_per_table_and_per_round(
         await phones_in_the_room(app, 12)
         await set_up_quickly(pilot)
         await pilot.press("ctrl+g")
-        cafe = cafe_of(app.hub)
-        await cafe.settled()
+        await planned(pilot)
         await pilot.press("space")
         await app.hub.submit_card("Meer bankjes", source=CardSource.PHONE, participant_id=phone(0))
         await pilot.press("h")
@@ -240,7 +246,7 @@ async def test_names_and_themes_show_literally_and_clicking_them_does_nothing(
         await pilot.pause()
         assert "[@click=app.quit]x[/]" in screen_text(app)  # in the list of people
         await pilot.press("ctrl+g")  # the themes and names as typed: saved, planned, shown
-        await cafe.settled()
+        await planned(pilot)
         await pilot.pause()
         for card in app.screen.query(".table-card"):
             await pilot.click(card)

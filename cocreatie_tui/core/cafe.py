@@ -415,6 +415,8 @@ class Cafe:
         self.current += 1
         self.ended = False
         self.timer = Countdown(self.round_seconds)
+        if self.current + 1 >= self.rounds:
+            self.needs_plan = False  # nothing after this round to plan
         for pid in self.present_ids():  # defensive: everyone present has a seat
             if pid not in self.seatings[self.current]:
                 self._arrive(pid)
@@ -426,6 +428,7 @@ class Cafe:
         if self.timer is not None and self.timer.status is TimerStatus.RUNNING:
             self.timer.pause(now)
         self.closed = True
+        self.needs_plan = False
 
     def take_end_signal(self, now: float) -> bool:
         """True once when the round's time is up (the screens flash and ring)."""

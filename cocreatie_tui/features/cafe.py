@@ -37,7 +37,7 @@ from cocreatie_tui.core.cafe import (
 )
 from cocreatie_tui.core.model import Participant
 from cocreatie_tui.core.rotation import RotationPlan, RotationProblem, plan_rotation
-from cocreatie_tui.events import CardAdded
+from cocreatie_tui.events import CardAdded, SessionOpened, StateReloaded
 from cocreatie_tui.factory import FEATURES
 from cocreatie_tui.hub import Hub, HubFeature, NoSession
 from cocreatie_tui.store import Documents, StoreBusy, StoreWriteFailed
@@ -61,6 +61,11 @@ class CafeChanged:
     display flashes; the one that ticked rings)."""
 
     end_signal: bool = False
+
+
+def cafe_event(event: object) -> bool:
+    """Whether a hub event can change what a café view shows (cards arriving do not)."""
+    return isinstance(event, CafeChanged | SessionOpened | StateReloaded)
 
 
 def _plan(problem: RotationProblem, seed: int) -> RotationPlan:

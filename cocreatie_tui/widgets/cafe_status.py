@@ -18,7 +18,7 @@ from textual.widgets import Static
 from cocreatie_tui import sound
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
-from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_of
+from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_event, cafe_of
 from cocreatie_tui.hub import Hub
 
 if TYPE_CHECKING:
@@ -112,7 +112,8 @@ class CafeStatusLine(Static):
     def on_hub_event(self, event: object) -> None:
         if isinstance(event, CafeChanged) and event.end_signal:
             flash(self)
-        self.show_now()
+        if cafe_event(event):
+            self.show_now()
 
     def show_now(self) -> None:
         if self.cocreatie.hub.state is None:
