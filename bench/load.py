@@ -379,6 +379,13 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
     await asyncio.gather(*(p.close() for p in everyone))
     stats = await server.stop()
     result.lag = [lag for at, lag in stats["lag"] if result.started <= at <= result.ended]
+    if os.environ.get("COCREATIE_LOAD_SPIKES"):
+        spikes = [
+            (round(at - result.started, 3), round(lag * 1000, 1))
+            for at, lag in stats["lag"]
+            if result.started <= at <= result.ended and lag > 0.025
+        ]
+        print("lag spikes (s after start, ms):", spikes)
     result.gc = [
         (gen, pause)
         for at, gen, pause in stats.get("gc", [])

@@ -45,7 +45,7 @@ before_disk_wait: ContextVar[Callable[[], None] | None] = ContextVar(
 )
 # Acknowledgements go out in groups of this many per turn of the event loop, so that a write
 # holding hundreds of changes does not answer them all in one long turn.
-ACKNOWLEDGE_PER_TURN = 32
+ACKNOWLEDGE_PER_TURN = 16
 
 
 class StoreError(Exception):

@@ -44,7 +44,7 @@ class WebSettings:
     stream_write_timeout: float = 10.0  # a phone that does not read is dropped
     stream_min_interval: float = 0.25  # at most four updates a second per stream
     # Requests worked on at once (the rest wait their turn): keeps the event loop responsive.
-    max_active_requests: int = 32
+    max_active_requests: int = 16
     retry_after_seconds: int = 5
     keepalive_timeout: float = 30.0  # idle connections, and clients slow to send headers
     shutdown_timeout: float = 1.5
