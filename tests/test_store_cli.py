@@ -11,6 +11,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_a_damaged_file_stops_the_app_and_recover_starts_from_the_previous_gener
         assert process.stdout is not None
         join = process.stdout.readline()
         assert join.startswith("Join: ")  # it starts again
-        port = join.split(":")[2].split("/")[0]
+        port = urlsplit(join.removeprefix("Join: ").strip()).port
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
             assert answer.status == 200
     finally:
