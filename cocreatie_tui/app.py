@@ -77,6 +77,10 @@ class CocreatieApp(App[int]):
             self.startup_problem = _corrupt_message(error)
             self.exit(return_code=3)
             return
+        except (StoreWriteFailed, OSError) as error:  # a read-only, full or failing disk
+            self.startup_problem = _disk_message(self.config.data_dir, error)
+            self.exit(return_code=3)
+            return
         if state is None:
             await self.push_screen(StartScreen())
         else:
@@ -187,6 +191,17 @@ class CocreatieApp(App[int]):
             self.notify(f"{self.t('error.disk')} ({error.strerror})", severity="error")
             return
         self.notify(self.t("export.written", md=md_path, json=json_path), timeout=15)
+
+
+def _disk_message(data_dir: object, error: Exception) -> str:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return "\n".join(
+        [
+            f"Kan niet opslaan in / Cannot save in: {data_dir}",
+            f"  ({reason})",
+            "Kies een andere map met --data-dir / Choose another folder with --data-dir.",
+        ]
+    )
 
 
 def _corrupt_message(error: CorruptDataFile) -> str:

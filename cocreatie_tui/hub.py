@@ -294,17 +294,17 @@ class Hub:
             await self.store.close()
 
     def _new_store(self, path: Path) -> SessionStore:
-        return SessionStore(
-            path,
-            disk=self.disk,
-            max_pending=self.max_pending_writes,
-            on_write_failed=self._write_failed,
-        )
+        store = SessionStore(path, disk=self.disk, max_pending=self.max_pending_writes)
+        store.on_write_failed = lambda failure: self._write_failed(failure, store)
+        return store
 
-    def _write_failed(self, failure: StoreWriteFailed) -> None:
+    def _write_failed(self, failure: StoreWriteFailed, store: SessionStore) -> None:
         """Memory goes back to what is on disk, and every view hears about it."""
-        assert self.store is not None
         log.error("write failed: %s", failure)
+        self.disk_problem = str(failure)
+        if store is not self.store:  # a session being created or opened: nothing to undo
+            self.publish(DiskProblem(self.disk_problem))
+            return
         self.state = load_state(self.store)
         self._unsaved_cards.clear()
         for feature in self.features:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -29,6 +30,8 @@ from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
+
+log = logging.getLogger(__name__)
 
 SESSIONS_FOLDER = "sessions"
 DATA_SUFFIX = ".json"
@@ -334,7 +337,10 @@ class SessionStore:
                         # Mark it retrieved: a caller that went away must not log a warning.
                         waiter.exception()
                 if self.on_write_failed is not None:
-                    self.on_write_failed(failure)
+                    try:
+                        self.on_write_failed(failure)
+                    except Exception:  # a broken listener must not hide the failure
+                        log.exception("reporting a failed write failed")
                 return
             self._last_good = payload
             self.writes += 1

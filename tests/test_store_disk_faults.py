@@ -175,3 +175,18 @@ def test_a_session_folder_that_cannot_be_written_is_reported_not_hidden(tmp_path
     finally:
         os.chmod(folder, 0o700)
     assert writable == (os.geteuid() == 0)
+
+
+async def test_a_disk_that_refuses_the_first_write_stops_the_app_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
+    disk = FaultyDisk("write_file", errno.EROFS)
+    disk.failing = True
+    app = build_app(tmp_path, disk=disk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 3
+    assert app.startup_problem is not None
+    problem = app.startup_problem
+    assert "Cannot save in" in problem and "Kan niet opslaan" in problem
+    assert "Read-only file system" in problem and "--data-dir" in problem
