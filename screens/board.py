@@ -7,6 +7,7 @@ shown when its event arrives, that is once it is on disk. What the facilitator o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from dataclasses import replace
 
@@ -53,6 +54,7 @@ from cocreatie_tui.widgets.status import BOARD_STATUS_WIDGETS
 
 WIDE_ENOUGH_FOR_JOIN_PANEL = 100
 FIXED_WIDTH = {"#card-counter", "#new-counter"}
+MAX_WAIT = 0.05  # seconds a stream of arriving cards may hold back the board's update
 # Belgian AZERTY keyboards type these on the digit keys without Shift.
 AZERTY_DIGITS = {"à": 0, "&": 1, "é": 2, '"': 3, "'": 4, "(": 5, "§": 6, "è": 7, "!": 8, "ç": 9}
 
@@ -72,6 +74,8 @@ def _group_bindings() -> list[Binding]:
 
 
 class BoardScreen(AppScreen):
+    """The footer shows the keys used most in front of a room; ? lists every key."""
+
     CSS_PATH = "board.tcss"
 
     BINDINGS = [
@@ -94,13 +98,13 @@ class BoardScreen(AppScreen):
         Binding("v", "lanes", "board.key.lanes", show=False, id="board.lanes"),
         Binding("u", "next_new", "board.key.next_new", show=False, id="board.next_new"),
         Binding("U", "all_seen", "board.key.all_seen", show=False, id="board.all_seen"),
-        Binding("j", "join", "key.join", id="board.join"),
-        Binding("t", "edit_title", "key.title", id="board.edit_title"),
-        Binding("e", "export", "key.export", id="board.export"),
+        Binding("j", "join", "key.join", show=False, id="board.join"),
+        Binding("t", "edit_title", "key.title", show=False, id="board.edit_title"),
+        Binding("e", "export", "key.export", show=False, id="board.export"),
         Binding("r", "rules", "key.rules", id="board.rules"),
-        Binding("s", "sessions", "key.sessions", id="board.sessions"),
+        Binding("s", "sessions", "key.sessions", show=False, id="board.sessions"),
         Binding("question_mark", "keys", "board.key.help", key_display="?", id="board.keys"),
-        Binding("ctrl+q", "app.quit", "key.quit", id="quit"),
+        Binding("ctrl+q", "app.quit", "key.quit", show=False, id="quit"),
     ]
 
     def __init__(self) -> None:
@@ -143,6 +147,7 @@ class BoardScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.cocreatie.hub_events.subscribe(self, self._collect_arrivals, immediate=True)
         self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
         self.refresh_board()
 
@@ -207,7 +212,7 @@ class BoardScreen(AppScreen):
         active = next(n for n, p in enumerate(prompts, 1) if p.id == info.active_prompt.id)
         total = len(prompts)
         if self.prompt_scope == ALL_PROMPTS:
-            line = t("board.prompt_all", number=active, total=total)
+            line = t("board.prompt_all", number=active, total=total, text=info.active_prompt.text)
         elif self.prompt_scope == FOLLOW_ACTIVE:
             line = t("board.prompt_line", number=active, total=total, text=info.active_prompt.text)
         else:
@@ -254,14 +259,27 @@ class BoardScreen(AppScreen):
 
     # -- events -------------------------------------------------------------------------
 
+    def _collect_arrivals(self, event: HubEvent | object) -> None:
+        """Called as the hub publishes. The cards of one write are acknowledged over a few
+        turns of the event loop (a few dozen per turn), so the board waits for a turn without
+        a new card, and updates once for the whole burst (at most ``MAX_WAIT`` later)."""
+        if not isinstance(event, CardAdded):
+            return
+        self._arrived.append(event.card)
+        if not self._flush_pending:
+            self._flush_pending = True
+            loop = asyncio.get_running_loop()
+            loop.call_soon(self._when_quiet, len(self._arrived), loop.time() + MAX_WAIT)
+
+    def _when_quiet(self, seen: int, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        if len(self._arrived) != seen and loop.time() < deadline:
+            loop.call_soon(self._when_quiet, len(self._arrived), deadline)
+        else:
+            self.call_next(self._flush_arrivals)
+
     def on_hub_event(self, event: HubEvent | object) -> None:
-        if isinstance(event, CardAdded):
-            # A burst of cards becomes one update: the flush runs after the queued events.
-            self._arrived.append(event.card)
-            if not self._flush_pending:
-                self._flush_pending = True
-                self.call_next(self._flush_arrivals)
-        elif isinstance(event, (BoardChanged, CardWithdrawn)):
+        if isinstance(event, (BoardChanged, CardWithdrawn)):
             self.refresh_board()
         elif isinstance(event, SessionChanged):
             self.query_one(JoinPanel).show_url(self.cocreatie.join_url)

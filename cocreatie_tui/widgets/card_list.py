@@ -67,11 +67,14 @@ def section_title(section: BoardSection, look: CardLook) -> Content:
     """A column or lane title: the number key that moves a card there, the name, the count."""
     count = len(section.cards)
     if section.group is None:
+        key = "" if look.projector else "0 "
         return Content.assemble(
-            ("0 ", "dim"), Content(look.t("board.ungrouped")), (f"  {count}", "dim")
+            (key, "dim"), Content(look.t("board.ungrouped")), (f"  {count}", "dim")
         )
     number = look.group_numbers.get(section.group.id)
-    key = f"{number} " if number is not None and number <= 9 else ""
+    # The number is the key that moves a card there: a hint for the facilitator only.
+    shown = number is not None and number <= 9 and not look.projector
+    key = f"{number} " if shown else ""
     return Content.assemble((key, "dim"), Content(section.group.name), (f"  {count}", "dim"))
 
 
