@@ -38,6 +38,7 @@ class CardColumn(Vertical):
         *,
         lanes: bool,
         cursor_id: str | None,
+        cursor_place: tuple[str, int, int] | None = None,
     ) -> None:
         super().__init__(classes="lanes" if lanes else None)
         self.lanes = lanes
@@ -45,7 +46,12 @@ class CardColumn(Vertical):
         self._title = section_title(sections[0], look) if not lanes else None
         self._title_widget = Static(self._title or "", classes="column-title")
         self.card_list = CardList(
-            look, sections, show_headers=lanes, cursor_id=cursor_id, key=self.section_key
+            look,
+            sections,
+            show_headers=lanes,
+            cursor_id=cursor_id,
+            cursor_place=cursor_place,
+            key=self.section_key,
         )
 
     def compose(self) -> ComposeResult:
@@ -75,6 +81,7 @@ class BoardView(HorizontalScroll, can_focus=False):
         self._keys: list[str] = []
         self._columns: list[CardColumn] = []
         self._selected: str | None = None
+        self._focus_key: str | None = None
 
     @property
     def columns(self) -> list[CardColumn]:
@@ -118,11 +125,15 @@ class BoardView(HorizontalScroll, can_focus=False):
         self._keys = keys
         self._selected = selected
         if lanes or was_lanes:
-            columns = (
-                [CardColumn(sections, look, lanes=True, cursor_id=selected)]
-                if lanes
-                else [self._new_column(section, look, selected) for section in sections]
-            )
+            # The new list puts the cursor where it was: the same theme, the same place.
+            place = focused.cursor_place() if isinstance(focused, CardList) else None
+            self._focus_key = place[0] if place is not None and not lanes else None
+            if lanes:
+                columns = [
+                    CardColumn(sections, look, lanes=True, cursor_id=selected, cursor_place=place)
+                ]
+            else:
+                columns = [self._new_column(s, look, selected, place) for s in sections]
             self.remove_children()
             self._columns = columns
             self.mount_all(columns)
@@ -154,13 +165,28 @@ class BoardView(HorizontalScroll, can_focus=False):
             self.call_after_refresh(self._focus_selected)
 
     @staticmethod
-    def _new_column(section: BoardSection, look: CardLook, selected: str | None) -> CardColumn:
+    def _new_column(
+        section: BoardSection,
+        look: CardLook,
+        selected: str | None,
+        place: tuple[str, int, int] | None = None,
+    ) -> CardColumn:
         here = any(card.id == selected for card in section.cards)
+        if place is not None and place[0] == section.key:
+            return CardColumn([section], look, lanes=False, cursor_id=None, cursor_place=place)
         return CardColumn([section], look, lanes=False, cursor_id=selected if here else None)
 
     def _focus_selected(self) -> None:
         lists = self.lists
         if not lists:
+            return
+        focus_key, self._focus_key = self._focus_key, None
+        for card_list in lists:
+            if focus_key is not None and card_list.key == focus_key:
+                card_list.focus(scroll_visible=True)
+                return
+        if len(lists) == 1:
+            lists[0].focus()  # lanes: the list placed its cursor itself
             return
         for card_list in lists:
             if self._selected is not None and self._selected in card_list.card_ids:

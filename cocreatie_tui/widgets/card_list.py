@@ -138,6 +138,7 @@ class CardList(ScrollView, can_focus=True):
         *,
         show_headers: bool = False,
         cursor_id: str | None = None,
+        cursor_place: tuple[str, int, int] | None = None,
         key: str = "",
         id: str | None = None,
         classes: str | None = None,
@@ -148,6 +149,8 @@ class CardList(ScrollView, can_focus=True):
         self.sections: Sequence[BoardSection] = sections
         self.show_headers = show_headers
         self.cursor_id = cursor_id
+        # Where the cursor was in the list this one replaces: (section, index, screen row).
+        self._cursor_place = cursor_place
         self._rows: list[_Row] = []
         self._row_ys: list[int] = []
         self._where: dict[str, tuple[int, int]] = {}
@@ -209,6 +212,13 @@ class CardList(ScrollView, can_focus=True):
                 return row.cards[0].id
         return self._order[-1] if self._order else None
 
+    def cursor_place(self) -> tuple[str, int, int] | None:
+        """The cursor's section, its index there and its screen row (for a list replacing this)."""
+        if self.cursor_id is None or self.cursor_id not in self._place:
+            return None
+        section, index = self._place[self.cursor_id]
+        return section, index, self.cursor_screen_row()
+
     def cursor_screen_row(self) -> int:
         if self.cursor_id is None or self.cursor_id not in self._where:
             return 0
@@ -236,6 +246,11 @@ class CardList(ScrollView, can_focus=True):
         if width <= 0:
             return
         anchor = anchor or _Anchor()
+        first_layout = not self._rows
+        if self._cursor_place is not None and anchor.section is None:
+            section, index, screen_row = self._cursor_place
+            anchor = _Anchor(self.cursor_id, screen_row, section, index)
+        self._cursor_place = None
         self._laid_out_width = width
         self._tiles = max(1, (width + TILE_GAP) // (TILE_MIN_WIDTH + TILE_GAP))
         self._tile_width = (width - TILE_GAP * (self._tiles - 1)) // self._tiles
@@ -282,7 +297,7 @@ class CardList(ScrollView, can_focus=True):
         self._set_virtual_size(Size(width, y))
         cursor_before, scroll_before = self.cursor_id, self.scroll_y
         self._place_cursor(anchor)
-        self._restore_scroll(anchor)
+        self._restore_scroll(anchor, first_layout)
         if not unchanged:
             self.refresh()
         elif self.cursor_id != cursor_before and self.scroll_y == scroll_before:
@@ -318,15 +333,17 @@ class CardList(ScrollView, can_focus=True):
         if self.cursor_id != before:
             self.post_message(self.CursorMoved(self, self.cursor_id, by_user=False))
 
-    def _restore_scroll(self, anchor: _Anchor) -> None:
+    def _restore_scroll(self, anchor: _Anchor, first_layout: bool = False) -> None:
         if anchor.section is not None:
             target = self.cursor_id  # the cursor card, or the one that took its place
         else:
             target = anchor.card_id if anchor.card_id in self._where else None
         if target is None or target not in self._where:
             return
-        row_y = self._rows[self._where[target][0]].y
-        wanted = max(0, row_y - anchor.screen_row)
+        row = self._rows[self._where[target][0]]
+        wanted = max(0, row.y - anchor.screen_row)
+        if first_layout and row.y + row.height <= self.scrollable_content_region.height:
+            wanted = 0  # a new list starts at its top when the cursor card shows there
         self.scroll_to(y=wanted, animate=False, immediate=True, force=True)
 
     def on_focus(self) -> None:
