@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from cocreatie_tui.core import board as board_rules
 from cocreatie_tui.core import cafe_record, speaking_record
 from cocreatie_tui.core.model import Card, CardSource, SessionState
 from cocreatie_tui.i18n import Translator
@@ -48,6 +49,7 @@ def export_json(
             "active_prompt_id": info.active_prompt_id,
         },
         "cards": [_card_record(card, numbers) for card in state.cards_in_order()],
+        "groups": [g.to_doc() for g in board_rules.stored_groups(documents or {})],
         "participants": [
             {"number": p.number, "nickname": p.nickname}
             for p in sorted(state.participants.values(), key=lambda p: p.number)
@@ -106,6 +108,8 @@ def export_markdown(
     cards = [c for c in state.cards_in_order() if c.merged_into is None]
     if not include_hidden:
         cards = [c for c in cards if not c.hidden]
+    groups = board_rules.stored_groups(documents or {})
+    followers = board_rules.followers_by_target(state.cards_in_order())
     for prompt in info.prompts:
         answers = [c for c in cards if c.prompt_id == prompt.id]
         if len(info.prompts) > 1:
@@ -115,9 +119,7 @@ def export_markdown(
         if not answers:
             lines += [t("report.no_cards"), ""]
             continue
-        for card in answers:
-            lines.append(f"- {escape_markdown(card.text)}{_card_note(card, t)}")
-        lines.append("")
+        lines += _card_lines(answers, groups, followers, t, include_hidden)
     # Speaking time, with or without names as the facilitator chose.
     lines += speaking_record.markdown_lines(documents or {}, state.participants, t, escape_markdown)
     # World café: the seating of each round and the cards (those shown above) per table.
@@ -127,6 +129,31 @@ def export_markdown(
     stamp = (now or datetime.now(UTC)).isoformat(timespec="minutes")
     lines += ["---", "", t("report.exported", date=stamp), ""]
     return "\n".join(lines)
+
+
+def _card_lines(
+    answers: list[Card],
+    groups: list[board_rules.Group],
+    followers: dict[str, list[Card]],
+    t: Translator,
+    include_hidden: bool,
+) -> list[str]:
+    """The cards of one prompt: by theme when there are themes, each with the cards merged
+    into it as sub-items (both texts are kept), starred ones marked."""
+    sections = board_rules.report_sections(answers, groups)
+    lines: list[str] = []
+    for group, cards in sections:
+        if group is not None or len(sections) > 1:
+            name = escape_markdown(group.name) if group is not None else t("board.ungrouped")
+            lines += [f"### {name} ({len(cards)})", ""]
+        for card in cards:
+            star = " ★" if card.starred else ""
+            lines.append(f"- {escape_markdown(card.text)}{star}{_card_note(card, t)}")
+            for merged in followers.get(card.id, ()):
+                if include_hidden or not merged.hidden:
+                    lines.append(f"  - {escape_markdown(merged.text)}{_card_note(merged, t)}")
+        lines.append("")
+    return lines
 
 
 def _card_note(card: Card, t: Translator) -> str:

@@ -65,6 +65,27 @@ def ordered_groups(groups: Iterable[Group]) -> list[Group]:
     return sorted(groups, key=lambda group: (group.position, group.id))
 
 
+def stored_groups(documents: Mapping[str, Mapping[str, Any]]) -> list[Group]:
+    """The themes of a data file's tables, in their order (for exports)."""
+    return ordered_groups(groups_from_documents(documents.get("groups", {})).values())
+
+
+def report_sections(
+    cards: Sequence[Card], groups: Sequence[Group]
+) -> list[tuple[Group | None, list[Card]]]:
+    """The cards of a report by theme: the themes in their order, then those without one
+    (left out when empty). Without themes, one section of every card."""
+    by_group: dict[str | None, list[Card]] = {group.id: [] for group in groups}
+    for card in cards:
+        by_group.setdefault(card.group_id if card.group_id in by_group else None, []).append(card)
+    sections: list[tuple[Group | None, list[Card]]] = [
+        (group, by_group[group.id]) for group in groups if by_group[group.id]
+    ]
+    if by_group.get(None):
+        sections.append((None, by_group[None]))
+    return sections
+
+
 # -- changes --------------------------------------------------------------------------------
 
 
