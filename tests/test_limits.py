@@ -418,3 +418,13 @@ async def test_the_log_names_no_address_when_a_malformed_request_is_refused(
     finally:
         await server.stop()
         await hub.close()
+
+
+async def test_a_body_that_cannot_be_decoded_is_400_not_500(client, join_path) -> None:
+    for encoding in ("gzip", "deflate", "br"):
+        response = await client.post(
+            join_path + "/cards",
+            data=b"\x00\x01 not compressed at all",
+            headers={"Content-Type": "application/json", "Content-Encoding": encoding},
+        )
+        assert 400 <= response.status < 500, encoding

@@ -146,10 +146,9 @@ async def test_a_phone_that_does_not_read_is_dropped(tmp_path: Path, aiohttp_ser
     sock.setblocking(False)
     reader, writer = await asyncio.open_connection(sock=sock)
     pid = "p" * 22
-    writer.write(
-        f"GET /j/{code}/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        f"Cookie: cocreatie_{''.join(c for c in hub.live.info.id if c.isalnum())}={pid}\r\n\r\n".encode()
-    )
+    cookie = "cocreatie_" + "".join(c for c in hub.live.info.id if c.isalnum())
+    request = f"GET /j/{code}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}={pid}\r\n\r\n"
+    writer.write(request.encode())
     await writer.drain()
     streams = app[STREAMS_KEY]
     for _ in range(100):
@@ -180,3 +179,13 @@ async def test_closing_the_server_ends_every_stream(hub: Hub, aiohttp_client) ->
     rest = await asyncio.wait_for(stream.content.read(), 5)
     assert rest == b""
     assert app[STREAMS_KEY].open_streams == 0
+
+
+async def test_head_on_the_stream_answers_headers_and_no_stream(hub: Hub, aiohttp_client) -> None:
+    app, client = await streaming_client(hub, aiohttp_client)
+    path = f"/j/{hub.live.info.join_code}/events"
+    head = await client.head(path)
+    assert head.status == 200 and head.headers["Content-Type"] == "text/event-stream"
+    assert app[STREAMS_KEY].open_streams == 0
+    again = await client.get("/healthz")  # the connection is still clean for the next request
+    assert again.status == 200

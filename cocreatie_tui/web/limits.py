@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from cocreatie_tui.store import before_disk_wait
 from cocreatie_tui.web.settings import WebSettings
@@ -156,6 +158,7 @@ class Refused(Exception):
         self.key = key
         self.params = params
         self.headers = {"Retry-After": retry_after(retry)} if retry is not None else {}
+        self.body_unread = False
 
 
 def charge_phone_card(limits: Limits, phone_id: str) -> None:
@@ -202,7 +205,9 @@ def make_limits_middleware(
         except Refused as refused:
             response = refuse(request, refused.status, refused.key, **refused.params)
             response.headers.update(refused.headers)
-            if refused.status == 408:
+            if refused.body_unread:
+                # The rest of the body is not worth reading (too slow, too big, broken): close
+                # the connection after the answer instead of draining it.
                 response.force_close()
             return response
         response = await handler(request)
@@ -227,6 +232,13 @@ def make_limits_middleware(
                     raise Refused(429, "error.too_many_actions", wait)
 
     async def _read_body(request: web.Request) -> None:
+        try:
+            await _read_body_within_limits(request)
+        except Refused as refused:
+            refused.body_unread = True
+            raise
+
+    async def _read_body_within_limits(request: web.Request) -> None:
         length = request.content_length
         if length is not None and length > settings.max_body_bytes:
             raise Refused(413, "error.too_large")
@@ -240,7 +252,8 @@ def make_limits_middleware(
             raise Refused(408, "error.too_slow") from None
         except web.HTTPRequestEntityTooLarge:
             raise Refused(413, "error.too_large") from None
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, HttpProcessingError, RequestPayloadError):
+            # Not decodable: a body that says gzip and is not, broken chunks, bad multipart.
             raise Refused(400, "error.bad_form") from None
 
     return limits_middleware

@@ -89,6 +89,8 @@ class EventStreams:
     async def serve(
         self, request: web.Request, view: View, *, participant_id: str | None = None
     ) -> web.StreamResponse:
+        if request.method == "HEAD":  # the headers of a stream, and no stream
+            return web.Response(headers={"Content-Type": "text/event-stream"})
         if len(self._streams) >= self.max_streams:
             return self._refuse(503, 10)
         address = request.remote
