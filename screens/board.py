@@ -118,6 +118,8 @@ class BoardScreen(AppScreen):
         self._arrived: list[Card] = []
         self._flush_pending = False
         self._shown_count = 0
+        self._room_count = 0
+        self._any_cards = False
         self._header: dict[str, tuple[str, bool]] = {}
 
     @property
@@ -169,8 +171,9 @@ class BoardScreen(AppScreen):
             return not self.board_view.fits_columns(sections)
         return self.layout_choice == "lanes"
 
-    def refresh_board(self) -> None:
-        """Show the board as the hub holds it (cached card drawings keep this cheap)."""
+    def refresh_board(self, changed: frozenset[str] | None = None) -> None:
+        """Show the board as the hub holds it. ``changed``: the only cards that changed since
+        the last update (new ones included), so the themes without them are left alone."""
         hub, board = self.hub, self.board
         info = hub.live.info
         cards = hub.saved_cards()
@@ -196,16 +199,17 @@ class BoardScreen(AppScreen):
             number_width=max(3, len(str(cards[-1].number))) if cards else 3,
             group_numbers={group.id: n for n, group in enumerate(groups, start=1)},
         )
-        self.board_view.show(sections, look, lanes=self._lanes(len(sections)))
+        self.board_view.show(sections, look, lanes=self._lanes(len(sections)), changed=changed)
         self._shown_count = sum(len(section.cards) for section in sections)
+        self._room_count = sum(1 for c in cards if not c.hidden and c.merged_into is None)
+        self._any_cards = bool(cards)
         self._update_header()
 
     def _update_header(self) -> None:
         t, info = self.t, self.hub.live.info
-        room = len(self.hub.cards_for_room())
         self._show("#focus-question", info.title)
-        self._show("#card-counter", t("board.cards_count", count=room))
-        self._show("#board-empty", t("board.no_cards"), not self.hub.saved_cards())
+        self._show("#card-counter", t("board.cards_count", count=self._room_count))
+        self._show("#board-empty", t("board.no_cards"), not self._any_cards)
         new_count = t("board.new_count", count=len(self.unseen))
         self._show("#new-counter", new_count, bool(self.unseen) and not self.projector)
         prompts = info.prompts
@@ -279,8 +283,10 @@ class BoardScreen(AppScreen):
             self.call_next(self._flush_arrivals)
 
     def on_hub_event(self, event: HubEvent | object) -> None:
-        if isinstance(event, (BoardChanged, CardWithdrawn)):
-            self.refresh_board()
+        if isinstance(event, BoardChanged):
+            self.refresh_board(changed=_touched_cards(event))
+        elif isinstance(event, CardWithdrawn):
+            self.refresh_board(changed=frozenset({event.card.id}))
         elif isinstance(event, SessionChanged):
             self.query_one(JoinPanel).show_url(self.cocreatie.join_url)
             self.refresh_board()
@@ -294,8 +300,9 @@ class BoardScreen(AppScreen):
     def _flush_arrivals(self) -> None:
         arrived, self._arrived = self._arrived, []
         self._flush_pending = False
-        self.unseen.update(card.id for card in arrived)
-        self.refresh_board()
+        new_ids = frozenset(card.id for card in arrived)
+        self.unseen.update(new_ids)
+        self.refresh_board(changed=new_ids)
 
     @on(CardList.CursorMoved)
     def _seen(self, event: CardList.CursorMoved) -> None:
@@ -524,3 +531,14 @@ class BoardScreen(AppScreen):
 
     def action_export(self) -> None:
         self.cocreatie.export_reports()
+
+
+def _touched_cards(event: BoardChanged) -> frozenset[str]:
+    """The cards a change touched, and the cards that show them (a merge changes its target)."""
+    touched = set(event.change.card_ids)
+    for patch in event.change.cards:
+        for values in (patch.before, patch.after):
+            target = values.get("merged_into")
+            if isinstance(target, str):
+                touched.add(target)
+    return frozenset(touched)

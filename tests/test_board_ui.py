@@ -222,10 +222,10 @@ async def test_a_burst_of_200_cards_is_one_board_update(tmp_path: Path) -> None:
         updates = 0
         refresh_board = screen.refresh_board
 
-        def counted() -> None:
+        def counted(**changes: object) -> None:
             nonlocal updates
             updates += 1
-            refresh_board()
+            refresh_board(**changes)  # type: ignore[arg-type]
 
         screen.refresh_board = counted
         await asyncio.gather(

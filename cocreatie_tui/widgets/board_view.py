@@ -59,14 +59,19 @@ class CardColumn(Vertical):
             yield self._title_widget
         yield self.card_list
 
-    def update(self, sections: Sequence[BoardSection], look: CardLook) -> None:
+    def update(
+        self,
+        sections: Sequence[BoardSection],
+        look: CardLook,
+        changed: frozenset[str] | None = None,
+    ) -> None:
         if not self.lanes:
             title = section_title(sections[0], look)
             if title != self._title:
                 self._title = title
                 # One line as wide as the column: no layout pass needed.
                 self._title_widget.update(title, layout=False)
-        self.card_list.show(sections, look)
+        self.card_list.show(sections, look, changed=changed)
 
 
 class BoardView(HorizontalScroll, can_focus=False):
@@ -102,14 +107,21 @@ class BoardView(HorizontalScroll, can_focus=False):
     def fits_columns(self, count: int) -> bool:
         return count * (COLUMN_MIN_WIDTH + 1) <= max(self.size.width, 1)
 
-    def show(self, sections: Sequence[BoardSection], look: CardLook, *, lanes: bool) -> None:
+    def show(
+        self,
+        sections: Sequence[BoardSection],
+        look: CardLook,
+        *,
+        lanes: bool,
+        changed: frozenset[str] | None = None,
+    ) -> None:
         keys = [LANES_KEY] if lanes else [section.key for section in sections]
         if keys == self._keys:
             if lanes:
-                self.columns[0].update(sections, look)
+                self.columns[0].update(sections, look, changed)
             else:
                 for column, section in zip(self.columns, sections, strict=True):
-                    column.update([section], look)
+                    column.update([section], look, changed)
             return
         self._rebuild(sections, look, lanes, keys)
 

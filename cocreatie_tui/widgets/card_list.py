@@ -174,14 +174,54 @@ class CardList(ScrollView, can_focus=True):
         look: CardLook,
         *,
         show_headers: bool | None = None,
+        changed: frozenset[str] | None = None,
     ) -> None:
-        """Show new content, keeping the cursor card (or its place) on the same screen row."""
+        """Show new content, keeping the cursor card (or its place) on the same screen row.
+
+        With ``changed`` (the only cards that changed), a list whose cards are the same ones,
+        none of them changed, and drawn the same way, is left as it is: no work at all.
+        """
+        if changed is not None and self._same_as_shown(sections, look, changed, show_headers):
+            self.look = look
+            return
         anchor = self._anchor()
         self.sections = sections
         self.look = look
         if show_headers is not None:
             self.show_headers = show_headers
         self._layout(anchor)
+
+    def _same_as_shown(
+        self,
+        sections: Sequence[BoardSection],
+        look: CardLook,
+        changed: frozenset[str],
+        show_headers: bool | None,
+    ) -> bool:
+        if not self._rows or (show_headers is not None and show_headers != self.show_headers):
+            return False
+        before, now = self.look, look
+        if (
+            now.t is not before.t
+            or now.projector != before.projector
+            or now.merge_source != before.merge_source
+            or now.prompt_labels != before.prompt_labels
+            or now.number_width != before.number_width
+            or now.group_numbers != before.group_numbers
+        ):
+            return False
+        if len(sections) != len(self.sections):
+            return False
+        for old, new in zip(self.sections, sections, strict=True):
+            if old.key != new.key or old.group != new.group:
+                return False
+            if len(old.cards) != len(new.cards):
+                return False
+            for old_card, new_card in zip(old.cards, new.cards, strict=True):
+                if old_card is not new_card or new_card.id in changed:
+                    return False
+        mine = self._where
+        return {i for i in before.new_ids if i in mine} == {i for i in now.new_ids if i in mine}
 
     def forget_new(self, card_id: str) -> None:
         """A card was seen: drop its mark without laying the list out again."""
