@@ -322,8 +322,10 @@ class CafeFeature(HubFeature):
         view = cafe.phone_view(participant_id, self.now())
         if view is None:
             return {}
-        waiting = participant_id not in cafe.people and participant_id in self.hub.phones
-        if waiting:
+        # Unknown to the café: about to be seated (a phone in the room is seated now; a phone
+        # on its very first request once it comes back with its cookie).
+        waiting = participant_id not in cafe.people
+        if waiting and participant_id in self.hub.phones:
             self._admit_later(participant_id)
         participant = self.hub.live.participants.get(participant_id)
         person = cafe.people.get(participant_id)
