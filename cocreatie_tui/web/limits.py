@@ -15,6 +15,7 @@ import ipaddress
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -135,6 +136,7 @@ class Limits:
         return False
 
 
+@lru_cache(maxsize=4096)
 def is_loopback(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.split("%")[0])
