@@ -80,7 +80,7 @@ async def test_the_report_shows_each_round_and_the_cards_per_table_escaped(
     assert main(["export", "--data-dir", str(data_dir), "--format", "md"]) == 0
     report = capsys.readouterr().out
     assert "## Wereldcafé" in report and "### Ronde 1" in report and "### Ronde 2" in report
-    host = "\\[x\\]\\(javascript\\:alert\\(1\\)\\) (gastvrouw/gastheer)"
+    host = "\\[x\\]\\(javascript\\:alert\\(1\\)\\) (tafelhost)"
     assert f"- Tafel 1 · Mobiliteit: {host}" in report
     assert "<b>" not in report and "Tafel 2 · \\<b\\>Groen\\</b\\> \\# kop" in report
     assert "### Kaartjes per tafel" in report

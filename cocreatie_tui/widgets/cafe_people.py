@@ -34,7 +34,7 @@ class CafePeopleList(OptionList):
             notes = []
             if person.id in hosts:
                 notes.append(t("cafe.hosts_table", number=hosts[person.id] + 1))
-            if shown is not None and person.present:
+            if shown is not None and person.present and person.id not in hosts:
                 table = state.seat_of(person.id, shown)
                 if table is not None:
                     notes.append(t("cafe.table_short", number=table + 1))
