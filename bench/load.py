@@ -74,8 +74,8 @@ def _track_gc() -> None:
     gc.callbacks.append(callback)
 
 
-def write_stats(path: Path, samples: list[tuple[float, float]]) -> None:
-    path.write_text(json.dumps({"lag": samples, "gc": GC_PAUSES}))
+def write_stats(path: Path, samples: list[tuple[float, float]], writes: int = 0) -> None:
+    path.write_text(json.dumps({"lag": samples, "gc": GC_PAUSES, "writes": writes}))
 
 
 def profiled(main: Callable[[], Coroutine[object, object, None]]) -> None:
@@ -112,7 +112,7 @@ def serve_cocreatie(data_dir: Path, stats: Path) -> int:
             await app.run_async(headless=True)
         finally:
             probe.cancel()
-            write_stats(stats, samples)
+            write_stats(stats, samples, app.hub.store.writes if app.hub.store else 0)
 
     profiled(main)
     return app.return_code or 0
@@ -150,7 +150,7 @@ def serve_web_only(data_dir: Path, stats: Path) -> int:
         print(f"Join: {address.join_url(hub.live.info.join_code)}", flush=True)
         await stop.wait()
         probe.cancel()
-        write_stats(stats, samples)
+        write_stats(stats, samples, hub.store.writes if hub.store else 0)
         await server.stop()
         await hub.close()
 
@@ -256,6 +256,7 @@ class Result:
     lag: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     gc: list[tuple[int, float]] = field(default_factory=list)
+    writes: int = 0
     lost: int | None = None
 
     @property
@@ -378,6 +379,7 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
     result.peak_rss_mb = server.peak_rss_mb()
     await asyncio.gather(*(p.close() for p in everyone))
     stats = await server.stop()
+    result.writes = stats.get("writes", 0)
     result.lag = [lag for at, lag in stats["lag"] if result.started <= at <= result.ended]
     if os.environ.get("COCREATIE_LOAD_SPIKES"):
         spikes = [
@@ -423,6 +425,8 @@ def report(result: Result) -> None:
     print(f"errors              {len(result.errors)} {sorted(set(result.errors))[:5]}")
     if result.lost is not None:
         print(f"lost cards          {result.lost}")
+    if result.writes:
+        print(f"writes to disk      {result.writes} (since the server started)")
     if result.lag:
         print(
             f"event-loop lag      p99 {percentile(result.lag, 0.99) * ms:.1f} ms, "
