@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cocreatie_tui.core.rotation import RotationPlan, RotationProblem, plan_rotation
@@ -113,6 +114,23 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", text)).strip()
 
 
+@dataclass(frozen=True)
+class PlanWords:
+    """The fixed words of a printed seating plan; the TUI passes them in its own language."""
+
+    summary: str = "{people} people, {tables} tables, {rounds} rounds."
+    quality: str = (
+        "Repeated encounters: {excess} ({verdict}); most times one pair meets: {max_pair}; "
+        "tables visited again: {revisits}."
+    )
+    optimal: str = "optimal"
+    bound: str = "lower bound {bound}"
+    round: str = "Round {number}"
+    table: str = "Table {number}"
+    host: str = "host"
+    empty: str = "empty"
+
+
 def plan_to_markdown(
     plan: RotationPlan,
     tables: int,
@@ -121,6 +139,7 @@ def plan_to_markdown(
     names: Mapping[str, str] | None = None,
     table_names: Sequence[str] | None = None,
     title: str = "World café seating plan",
+    words: PlanWords | None = None,
 ) -> str:
     """A printable seating plan: a section per round, a line per table (host first).
 
@@ -132,30 +151,32 @@ def plan_to_markdown(
     def name(person: str) -> str:
         return _md(names.get(person, person))
 
+    words = words or PlanWords()
     people = {person for seating in plan.rounds for person in seating}
-    verdict = "optimal" if plan.optimal else f"lower bound {plan.lower_bound}"
+    verdict = words.optimal if plan.optimal else words.bound.format(bound=plan.lower_bound)
     lines = [
         f"# {_md(title)}",
         "",
-        f"{len(people)} people, {tables} tables, {len(plan.rounds)} rounds.",
-        f"Repeated encounters: {plan.excess} ({verdict}); most times one pair meets: "
-        f"{plan.max_pair}; tables visited again: {plan.revisits}.",
+        words.summary.format(people=len(people), tables=tables, rounds=len(plan.rounds)),
+        words.quality.format(
+            excess=plan.excess, verdict=verdict, max_pair=plan.max_pair, revisits=plan.revisits
+        ),
     ]
     for number, seating in enumerate(plan.rounds, start=1):
-        lines += ["", f"## Round {number}", ""]
+        lines += ["", f"## {words.round.format(number=number)}", ""]
         at_table: list[list[str]] = [[] for _ in range(tables)]
         for person, table in seating.items():
             if hosts.get(person) == table:
-                at_table[table].insert(0, f"{name(person)} (host)")
+                at_table[table].insert(0, f"{name(person)} ({words.host})")
             else:
                 at_table[table].append(name(person))
         for table, group in enumerate(at_table):
             label = (
                 _md(table_names[table])
                 if table_names and table < len(table_names)
-                else f"Table {table + 1}"
+                else words.table.format(number=table + 1)
             )
-            lines.append(f"- {label}: {', '.join(group) if group else '(empty)'}")
+            lines.append(f"- {label}: {', '.join(group) if group else f'({words.empty})'}")
     return "\n".join(lines) + "\n"
 
 

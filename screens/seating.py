@@ -24,7 +24,7 @@ from textual.widgets import Digits, Footer, OptionList, Static
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.features.cafe import CafeChanged, cafe_event
-from cocreatie_tui.rotation_cli import plan_to_markdown
+from cocreatie_tui.rotation_cli import PlanWords, plan_to_markdown
 from cocreatie_tui.store import write_text_file
 from cocreatie_tui.widgets.cafe_people import CafePeopleList
 from cocreatie_tui.widgets.cafe_status import TICK_SECONDS, flash, tick_and_ring
@@ -286,9 +286,19 @@ class SeatingScreen(CafeScreen):
             for n, table in enumerate(state.tables)
         ]
         title = t("cafe.plan_title", title=self.hub.live.info.title)
+        words = PlanWords(
+            summary=t("cafe.print.summary"),
+            quality=t("cafe.print.quality"),
+            optimal=t("cafe.print.optimal"),
+            bound=t("cafe.print.bound"),
+            round=t("cafe.print.round"),
+            table=t("cafe.print.table"),
+            host=t("cafe.print.host"),
+            empty=t("cafe.print.empty"),
+        )
         return plan_to_markdown(
             state.plan(), len(state.tables), state.hosts, names=names, table_names=table_names,
-            title=title,
+            title=title, words=words,
         )  # fmt: skip
 
     async def action_write_plan(self) -> None:

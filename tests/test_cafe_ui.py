@@ -206,8 +206,9 @@ async def test_the_printable_plan_is_written_to_the_exports_folder(
         await pilot.pause()
         (written,) = (tmp_path / "exports").glob("*-cafe.md")
         plan = written.read_text(encoding="utf-8")
-        assert "## Round 1" in plan and "Tafel 1 · Mobiliteit:" in plan
-        assert "(host)" in plan and "Deelnemer 1" in plan
+        assert "## Ronde 1" in plan and "Tafel 1 · Mobiliteit:" in plan
+        assert "(gastheer/gastvrouw)" in plan and "Deelnemer 1" in plan
+        assert "Round" not in plan  # the printed plan speaks the TUI's language
 
 
 async def test_the_harvest_lists_cards_per_table_and_per_round(
