@@ -110,6 +110,7 @@ class FrameClock:
             if index is not None:
                 row = card_list._rows[index]
                 cursor = card_list.cursor_id if card_list.screen.focused is card_list else None
+                clock.drawn.add(("list", card_list.key))
                 for card in row.cards:
                     clock.drawn.add(("card", card.id))
                     clock.drawn.add((f"in:{card_list.key}", card.id))
@@ -139,7 +140,7 @@ async def run_board(cards: int, repeats: int, size: tuple[int, int]) -> dict[str
     from cocreatie_tui.factory import make_app
     from cocreatie_tui.widgets.card_list import CardList
 
-    ungrouped = 6
+    ungrouped = 6 if size[1] >= 40 else 2  # cards without a theme: the next one shows in view
     data_dir = Path(tempfile.mkdtemp(prefix="bench-board-"))
     await build_session(data_dir, cards, ungrouped)
     app = make_app(AppConfig(data_dir=data_dir, host="127.0.0.1", port=0))
@@ -220,18 +221,20 @@ async def run_board(cards: int, repeats: int, size: tuple[int, int]) -> dict[str
         results["column_cards"] = len(biggest.card_ids)
         results["cursor_move_ms"] = ms(await cursor_moves(biggest))
 
-        # 4. A regroup: a card without a theme to theme 1 (key "1"), written and drawn.
+        # 4. A regroup: a card without a theme to theme 1 (key "1"), written, and the frame
+        # that shows the column without it (it lands in theme 1 above that column's cursor).
         inbox = next(cl for cl in app.screen.query(CardList) if cl.key == "")
         inbox.focus()
         await pilot.pause()
-        target = board.ordered_groups()[0].id  # the column next to the inbox
-        target_list = next(cl for cl in app.screen.query(CardList) if cl.key == target)
-        target_list.scroll_to(y=0, animate=False, immediate=True)  # where the card will land
         regroup = []
         for _ in range(repeats):
             card_id = inbox.cursor_id
+
+            def moved(drawn: set[tuple[str, str]], i: str | None = card_id) -> bool:
+                return ("list", "") in drawn and i not in inbox.card_ids
+
             t0 = time.perf_counter()
-            frame = clock.next_frame(lambda drawn, i=card_id: (f"in:{target}", i) in drawn)
+            frame = clock.next_frame(moved)
             await pilot.press("1")
             regroup.append(await asyncio.wait_for(frame, 5) - t0)
             await pilot.pause(0.02)

@@ -36,7 +36,7 @@ from cocreatie_tui.core.board import (
     board_sections,
     followers_by_target,
 )
-from cocreatie_tui.core.model import Card
+from cocreatie_tui.core.model import Card, CardSource
 from cocreatie_tui.events import (
     CardAdded,
     CardWithdrawn,
@@ -64,7 +64,9 @@ def _group_bindings() -> list[Binding]:
         Binding("1", "to_group(1)", "board.key.to_group", key_display="1…9", id="board.to_group_1")
     ]
     bindings += [
-        Binding(str(n), f"to_group({n})", show=False, id=f"board.to_group_{n}")
+        Binding(
+            str(n), f"to_group({n})", "board.key.to_group", show=False, id=f"board.to_group_{n}"
+        )
         for n in range(2, 10)
     ]
     bindings.append(
@@ -301,7 +303,8 @@ class BoardScreen(AppScreen):
         arrived, self._arrived = self._arrived, []
         self._flush_pending = False
         new_ids = frozenset(card.id for card in arrived)
-        self.unseen.update(new_ids)
+        # Cards from phones are new to the facilitator; those they typed themselves are not.
+        self.unseen.update(card.id for card in arrived if card.source is CardSource.PHONE)
         self.refresh_board(changed=new_ids)
 
     @on(CardList.CursorMoved)

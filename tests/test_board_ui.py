@@ -176,6 +176,10 @@ async def test_the_projector_view_hides_facilitator_chrome(tmp_path: Path) -> No
         assert "Zet je geest open" in text  # the interaction rules, for the room
         await pilot.press("b")
         await until(pilot, lambda: "niet voor de zaal" in screen_text(app))
+        await pilot.press("r")  # the rules on their own screen, as before
+        await until(pilot, lambda: app.screen.__class__.__name__ == "RulesScreen")
+        await pilot.press("escape", "question_mark")  # every key of the board
+        await until(pilot, lambda: bool(app.screen.query("HelpPanel")))
 
 
 async def test_the_projector_uses_a_big_screen_for_cards(tmp_path: Path) -> None:
@@ -193,6 +197,9 @@ async def test_the_projector_uses_a_big_screen_for_cards(tmp_path: Path) -> None
 async def test_cards_arriving_never_move_the_cursor_or_the_view(tmp_path: Path) -> None:
     app = build_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
+        await add_cards(app, "typed by the facilitator", source=CardSource.FACILITATOR)
+        await pilot.pause()
+        assert not app.screen.unseen  # only cards from phones are new
         await add_cards(app, *(f"kaartje {n}" for n in range(40)))
         await pilot.press("U")  # all seen
         await pilot.pause()
@@ -204,7 +211,7 @@ async def test_cards_arriving_never_move_the_cursor_or_the_view(tmp_path: Path) 
         await asyncio.gather(
             *(app.hub.submit_card(f"nieuw {n}", source=CardSource.PHONE) for n in range(30))
         )
-        await until(pilot, lambda: len(cards.card_ids) == 70)
+        await until(pilot, lambda: len(cards.card_ids) == 71)
         await pilot.pause()
         assert (cards.cursor_id, cards.scroll_y) == (cursor, scroll)
         assert "30 nieuw" in screen_text(app)  # marked until seen, and said below the view

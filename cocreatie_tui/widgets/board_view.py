@@ -107,6 +107,21 @@ class BoardView(HorizontalScroll, can_focus=False):
     def fits_columns(self, count: int) -> bool:
         return count * (COLUMN_MIN_WIDTH + 1) <= max(self.size.width, 1)
 
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Columns share the width; when they do not fit, each keeps the minimum and the row
+        scrolls sideways (fr widths would make every column as wide as the screen)."""
+        columns = [column for column in self._columns if not column.lanes]
+        if not columns:
+            return
+        room = self.scrollable_content_region.width or self.size.width
+        width = max(COLUMN_MIN_WIDTH, (room - len(columns)) // len(columns))  # 1 cell margin
+        for column in columns:
+            if column.styles.width is None or column.styles.width.value != width:
+                column.styles.width = width
+
     def show(
         self,
         sections: Sequence[BoardSection],
@@ -172,6 +187,7 @@ class BoardView(HorizontalScroll, can_focus=False):
                     else:
                         self.mount(column, after=columns[index - 1])
             self._columns = columns
+        self._size_columns()
         lost_focus = focused is not None and focused not in [c.card_list for c in self._columns]
         if had_focus and (lanes != was_lanes or lost_focus or focused is None):
             self.call_after_refresh(self._focus_selected)
