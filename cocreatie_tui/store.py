@@ -320,9 +320,9 @@ class SessionStore:
         while self._waiters:
             batch, self._pending = self._pending, []
             waiters, self._waiters = self._waiters, []
-            changed = self._apply(batch)
-            tables = list(self.documents)
             try:
+                changed = self._apply(batch)
+                tables = list(self.documents)
                 payload = await asyncio.to_thread(self._write, self.documents, tables, changed)
             except Exception as error:  # OSError from the disk; anything else is a bug
                 failure = StoreWriteFailed(error)

@@ -15,7 +15,13 @@ import pytest
 from cocreatie_tui import store as store_module
 from cocreatie_tui.core.model import CardSource
 from cocreatie_tui.factory import make_hub
-from cocreatie_tui.store import DiskOps, SessionStore, StoreBusy, encode_documents
+from cocreatie_tui.store import (
+    DiskOps,
+    SessionStore,
+    StoreBusy,
+    StoreWriteFailed,
+    encode_documents,
+)
 from cocreatie_tui.web.app import make_web_app
 from tests.conftest import FOCUS_QUESTION
 
@@ -195,3 +201,22 @@ async def test_replays_over_http_answer_200_with_the_same_id(client, join_path, 
     upper = await client.post(join_path + "/cards", json={"text": "x", "id": card_id.upper()})
     assert upper.status == 200  # the same UUID written differently
     assert len(hub.saved_cards()) == 1
+
+
+async def test_a_document_that_cannot_be_built_fails_its_write_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path / "s.json")
+    store.open()
+    store.put("cards", 1, {"text": "a"})
+    await store.commit()
+
+    def broken() -> dict:
+        raise RuntimeError("a bug in to_doc")
+
+    store.put_latest("session", 1, broken)
+    with pytest.raises(StoreWriteFailed):
+        await asyncio.wait_for(store.commit(), 5)
+    store.put("cards", 2, {"text": "b"})
+    await store.commit()  # the store goes on
+    assert set(json.loads((tmp_path / "s.json").read_text())["cards"]) == {"1", "2"}
