@@ -64,7 +64,9 @@ async def test_every_route_and_every_error_carries_the_security_headers(
         "unknown route": client.get("/nothing/here"),
         "wrong method": client.get(cards),
         "bad host": client.get(page, headers={"Host": "evil.example"}),
-        "bad origin": client.post(cards, json={"text": "x"}, headers={"Origin": "http://x.example"}),
+        "bad origin": client.post(
+            cards, json={"text": "x"}, headers={"Origin": "http://x.example"}
+        ),
         "bad json": client.post(cards, data=b"{", headers=JSON),
         "wrong type": client.post(cards, data=b"{}", headers={"Content-Type": "text/plain"}),
         "too large": client.post(cards, data=b"x" * 20000, headers=JSON),
