@@ -428,3 +428,22 @@ async def test_a_body_that_cannot_be_decoded_is_400_not_500(client, join_path) -
             headers={"Content-Type": "application/json", "Content-Encoding": encoding},
         )
         assert 400 <= response.status < 500, encoding
+
+
+async def test_slow_senders_hold_no_place_at_the_gate(hub: Hub, aiohttp_server, aiohttp_client):  # type: ignore[no-untyped-def]
+    server = await raw_server(hub, aiohttp_server, body_timeout=3.0, max_active_requests=1)
+    path = f"/j/{hub.live.info.join_code}/cards"
+    slow = []
+    for _ in range(3):  # three clients that send headers and never the whole body
+        reader, writer = await asyncio.open_connection(server.host, server.port)
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Content-Length: 100\r\n\r\n{".encode()
+        )
+        await writer.drain()
+        slow.append(writer)
+    client = await aiohttp_client(server)
+    answer = await asyncio.wait_for(client.post(path, json={"text": "gewoon"}), 2)
+    assert answer.status == 201  # served while the slow ones still wait for their bodies
+    for writer in slow:
+        writer.close()

@@ -79,9 +79,10 @@ def make_web_app(hub: Hub, settings: WebSettings | None = None) -> web.Applicati
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[
-            make_gate_middleware(settings),
             make_security_middleware(settings.own_host_names, refusal),
+            # Reads the body (within its time limit) before the gate: slow senders hold no place.
             make_limits_middleware(limits, _code_is_live(hub), _phone_of(hub), refusal),
+            make_gate_middleware(settings),
             note_phones,
         ],
     )
