@@ -140,7 +140,7 @@ async def run_board(cards: int, repeats: int, size: tuple[int, int]) -> dict[str
     from cocreatie_tui.factory import make_app
     from cocreatie_tui.widgets.card_list import CardList
 
-    ungrouped = 6 if size[1] >= 40 else 2  # cards without a theme: the next one shows in view
+    ungrouped = 2  # cards without a theme: so that the next one to arrive shows in view
     data_dir = Path(tempfile.mkdtemp(prefix="bench-board-"))
     await build_session(data_dir, cards, ungrouped)
     app = make_app(AppConfig(data_dir=data_dir, host="127.0.0.1", port=0))
