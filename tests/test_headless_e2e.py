@@ -88,7 +88,7 @@ async def test_every_acknowledged_card_survives_sigkill(tmp_path: Path, round_nu
                 ) as response:
                     if response.status in (200, 201):
                         acknowledged.add((await response.json())["id"])
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 return
 
     async with aiohttp.ClientSession() as session:

@@ -189,10 +189,6 @@ async def _close_streams(app: web.Application) -> None:
     app[STREAMS_KEY].close_all()
 
 
-async def _close_streams(app: web.Application) -> None:
-    app[STREAMS_KEY].close_all()
-
-
 # -- helpers ---------------------------------------------------------------------------
 
 
