@@ -47,7 +47,8 @@ from cocreatie_tui.events import (
 )
 from cocreatie_tui.features.board import BoardChanged, BoardFeature, board_of
 from cocreatie_tui.widgets.board_view import BoardView
-from cocreatie_tui.widgets.card_list import CardList, CardLook
+from cocreatie_tui.widgets.card_block import CardLook
+from cocreatie_tui.widgets.card_list import CardList
 from cocreatie_tui.widgets.join_panel import JoinPanel
 from cocreatie_tui.widgets.rules_strip import RulesStrip
 from cocreatie_tui.widgets.status import BOARD_STATUS_WIDGETS

@@ -20,12 +20,12 @@ from cocreatie_tui.core.board import UNGROUPED, BoardFilter, Group
 from cocreatie_tui.core.model import CardSource
 from cocreatie_tui.events import SessionChanged, SessionOpened, StateReloaded
 from cocreatie_tui.features.board import BoardChanged, board_of
+from cocreatie_tui.hub import WITHDRAWN_NOTE
 
 Save = Callable[[str, bool], Awaitable[str | None]]
 NEW_GROUP = "*new*"
 FOLLOW_ACTIVE = "*active*"
 ALL_PROMPTS = "*all*"
-WITHDRAWN_PREFIX = "withdrawn by participant"
 
 
 class TextDialog(AppModal):
@@ -84,8 +84,8 @@ class TextDialog(AppModal):
                 yield Button(Content(self.t("board.dialog.cancel")), id="dialog-cancel")
 
     def _history_line(self, entry: str) -> str:
-        if entry.startswith(WITHDRAWN_PREFIX):
-            return "· " + self.t("board.note.withdrawn") + entry[len(WITHDRAWN_PREFIX) :]
+        if entry.startswith(WITHDRAWN_NOTE):
+            return "· " + self.t("board.note.withdrawn") + entry[len(WITHDRAWN_NOTE) :]
         return "· " + entry
 
     def on_mount(self) -> None:

@@ -14,7 +14,8 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.widgets import Static
 
 from cocreatie_tui.core.board import BoardSection
-from cocreatie_tui.widgets.card_list import CardList, CardLook, section_title
+from cocreatie_tui.widgets.card_block import CardLook, section_title
+from cocreatie_tui.widgets.card_list import CardList
 
 LANES_KEY = "*lanes*"
 COLUMN_MIN_WIDTH = 30

@@ -2,15 +2,15 @@
 
 Only the lines on screen are drawn; each card is wrapped once per width and kept in a cache,
 so a board of thousands of cards scrolls and takes new cards without re-wrapping the rest.
-Cards flow in tiles, as many per row as the width allows, so a wide screen fills up.
-Participant text is always plain ``Content`` (never markup), with styles added as spans.
+Cards flow in tiles, as many per row as the width allows, so a wide screen fills up. How one
+card looks is decided in ``card_block``; this module lays cards out and moves the cursor.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from rich.segment import Segment
 from textual import events
@@ -23,28 +23,13 @@ from textual.strip import Strip
 from textual.style import Style
 
 from cocreatie_tui.core.board import BoardSection
-from cocreatie_tui.core.model import Card, CardSource
-from cocreatie_tui.i18n import Translator
+from cocreatie_tui.core.model import Card
+from cocreatie_tui.widgets.card_block import CardLook, card_lines, card_signature, section_title
 
 TILE_MIN_WIDTH = 44
 TILE_GAP = 2
 MAX_CACHED_CARDS = 12_000
 MAX_CACHED_LINES = 4_000
-WITHDRAWN_PREFIX = "withdrawn by participant"
-
-
-@dataclass(frozen=True)
-class CardLook:
-    """How cards are drawn now: which are new, merged texts, projector or facilitator view."""
-
-    t: Translator
-    new_ids: frozenset[str] = frozenset()
-    followers: Mapping[str, Sequence[Card]] = field(default_factory=dict)
-    projector: bool = False
-    merge_source: str | None = None
-    prompt_labels: Mapping[str, str] = field(default_factory=dict)
-    number_width: int = 3
-    group_numbers: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,21 +46,6 @@ class _Row:
     height: int
     cards: tuple[Card, ...] = ()
     header: Content | None = None
-
-
-def section_title(section: BoardSection, look: CardLook) -> Content:
-    """A column or lane title: the number key that moves a card there, the name, the count."""
-    count = len(section.cards)
-    if section.group is None:
-        key = "" if look.projector else "0 "
-        return Content.assemble(
-            (key, "dim"), Content(look.t("board.ungrouped")), (f"  {count}", "dim")
-        )
-    number = look.group_numbers.get(section.group.id)
-    # The number is the key that moves a card there: a hint for the facilitator only.
-    shown = number is not None and number <= 9 and not look.projector
-    key = f"{number} " if shown else ""
-    return Content.assemble((key, "dim"), Content(section.group.name), (f"  {count}", "dim"))
 
 
 class CardList(ScrollView, can_focus=True):
@@ -407,87 +377,17 @@ class CardList(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------
 
     def _signature(self, card: Card) -> tuple[object, ...]:
-        look = self.look
-        followers = tuple(f.text for f in look.followers.get(card.id, ()))
-        return (
-            card.id,
-            card.text,
-            card.hidden,
-            card.starred,
-            card.author,
-            card.source,
-            len(card.history),
-            followers,
-            card.id in look.new_ids,
-            card.id == look.merge_source,
-            look.prompt_labels.get(card.prompt_id),
-            look.projector,
-            look.number_width,
-            self._tile_width,
-        )
+        return card_signature(card, self.look, self._tile_width)
 
     def _block(self, card: Card, key: tuple[object, ...] | None = None) -> list[Content]:
         key = key or self._signature(card)
         block = self._blocks.get(key)
         if block is None:
-            block = self._blocks[key] = self._make_block(card, self._tile_width)
+            block = self._blocks[key] = card_lines(card, self.look, self._tile_width, self._style)
         return block
 
     def _style(self, name: str) -> Style:
         return self.get_visual_style(name, partial=True)
-
-    def _make_block(self, card: Card, width: int) -> list[Content]:
-        look = self.look
-        is_new = card.id in look.new_ids
-        gutter = Content.assemble(
-            ("●" if is_new else " ", self._style("card-list--new")),
-            (f"{card.number:>{look.number_width}} ", self._style("card-list--number")),
-            ("★" if card.starred else " ", self._style("card-list--star")),
-            " ",
-        )
-        indent = " " * gutter.cell_length
-        text_width = max(4, width - gutter.cell_length)
-        lines = [
-            (gutter if index == 0 else Content(indent)) + line
-            for index, line in enumerate(_wrap(Content(card.text), text_width))
-        ]
-        if card.starred:
-            lines = [line.stylize(Style(bold=True), gutter.cell_length) for line in lines]
-        merged = self._style("card-list--merged")
-        for follower in look.followers.get(card.id, ()):
-            for index, line in enumerate(_wrap(Content(follower.text), text_width - 2)):
-                prefix = "+ " if index == 0 else "  "
-                lines.append(Content(indent) + Content.assemble((prefix, merged), line))
-        if card.hidden:
-            hidden = self._style("card-list--hidden")
-            lines = [line.stylize(hidden, gutter.cell_length) for line in lines]
-        notes = self._notes(card)
-        if notes:
-            meta = Content(" · ".join(notes))
-            for line in _wrap(meta, text_width):
-                lines.append(Content(indent) + line.stylize(self._style("card-list--meta")))
-        return lines
-
-    def _notes(self, card: Card) -> list[str]:
-        look, t = self.look, self.look.t
-        notes = []
-        if card.author:
-            notes.append(card.author)
-        if card.source is not CardSource.PHONE:
-            notes.append(t(f"board.source.{card.source.value}"))
-        label = look.prompt_labels.get(card.prompt_id)
-        if label:
-            notes.append(label)
-        if not look.projector:
-            if any(entry.startswith(WITHDRAWN_PREFIX) for entry in card.history):
-                notes.append(t("board.note.withdrawn"))
-            elif card.hidden:
-                notes.append(t("board.note.hidden"))
-            if any(not entry.startswith(WITHDRAWN_PREFIX) for entry in card.history):
-                notes.append(t("board.note.edited"))
-            if card.id == look.merge_source:
-                notes.append(t("board.note.merge_source"))
-        return notes
 
     def _tile_strips(self, card: Card, cursor: bool) -> list[Strip]:
         key = (*self._signature(card), cursor)
@@ -680,9 +580,3 @@ class CardList(ScrollView, can_focus=True):
         if 0 <= slot < len(row.cards):
             self.focus()
             self._move_to(row.cards[slot].id, by_user=True)
-
-
-def _wrap(content: Content, width: int) -> list[Content]:
-    if "\n" not in content.plain and content.cell_length <= width:
-        return [content]
-    return content.wrap(width) or [Content("")]
