@@ -22,7 +22,13 @@ from cocreatie_tui.i18n import Translator
 from cocreatie_tui.screens.board import BoardScreen
 from cocreatie_tui.screens.start import StartScreen
 from cocreatie_tui.server import WebServer
-from cocreatie_tui.store import CorruptDataFile, StoreBusy, StoreWriteFailed, write_text_file
+from cocreatie_tui.store import (
+    CorruptDataFile,
+    SessionInUse,
+    StoreBusy,
+    StoreWriteFailed,
+    write_text_file,
+)
 
 log = logging.getLogger(__name__)
 CONFIRM_SECONDS = 5.0
@@ -76,6 +82,10 @@ class CocreatieApp(App[int]):
             # The CLI prints it once the terminal is back: plain, unwrapped, paths whole.
             self.startup_problem = _corrupt_message(error)
             self.exit(return_code=3)
+            return
+        except SessionInUse as error:
+            self.startup_problem = _in_use_message(error)
+            self.exit(return_code=4)
             return
         except (StoreWriteFailed, OSError) as error:  # a read-only, full or failing disk
             self.startup_problem = _disk_message(self.config.data_dir, error)
@@ -169,6 +179,8 @@ class CocreatieApp(App[int]):
             return self.t("error.disk")
         except CorruptDataFile as error:
             return _corrupt_message(error)
+        except SessionInUse:
+            return self.t("error.session_in_use")
         except NoSession as error:
             return str(error)
         return None
@@ -201,6 +213,15 @@ def _disk_message(data_dir: object, error: Exception) -> str:
             f"  ({reason})",
             "Kies een andere map met --data-dir / Choose another folder with --data-dir.",
         ]
+    )
+
+
+def _in_use_message(error: SessionInUse) -> str:
+    return (
+        f"Deze sessie is al open in een ander cocreatie-venster / This session is already open "
+        f"in another cocreatie process: {error.path}\n"
+        "Sluit dat eerst af, of gebruik een andere --data-dir / Quit that one first, or use "
+        "another --data-dir."
     )
 
 

@@ -16,6 +16,7 @@ from cocreatie_tui.i18n import LANGUAGES
 from cocreatie_tui.library import list_sessions
 from cocreatie_tui.store import (
     CorruptDataFile,
+    SessionInUse,
     delete_session,
     read_documents,
     recover_previous_generation,
@@ -288,6 +289,9 @@ def _recover(data_dir: Path, session_id: str | None) -> int:
         return EXIT_USAGE
     try:
         broken = recover_previous_generation(path)
+    except SessionInUse:
+        print(f"cocreatie: {path.stem} is open in a running app: quit it first", file=sys.stderr)
+        return EXIT_DATA
     except FileNotFoundError:
         print(f"cocreatie: there is no previous generation of {path}", file=sys.stderr)
         return EXIT_DATA
@@ -326,7 +330,14 @@ def _delete(data_dir: Path, args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("yes", "y", "ja", "j"):
             print("nothing deleted", file=sys.stderr)
             return 1
-    removed = delete_session(data_dir, session_id)
+    try:
+        removed = delete_session(data_dir, session_id)
+    except SessionInUse:
+        print(
+            f"cocreatie: session {session_id} is open in a running app: quit it first, then delete",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
     if args.with_exports:
         for export in exports:
             export.unlink(missing_ok=True)

@@ -241,10 +241,17 @@ class Hub:
         return None
 
     async def open_session(self, session_id: str) -> SessionState:
-        """Make a stored session the live one (raises ``CorruptDataFile`` without writing)."""
+        """Make a stored session the live one (raises ``CorruptDataFile`` without writing,
+        ``SessionInUse`` when another app has it open)."""
+        if self.state is not None and self.state.info.id == session_id:
+            return self.state
         store = self._new_store(session_path(self.data_dir, session_id))
         store.open()
-        state = load_state(store)
+        try:
+            state = load_state(store)
+        except NoSession:
+            store.release()
+            raise
         await self._switch(store, state)
         return state
 
@@ -294,7 +301,9 @@ class Hub:
             await self.store.close()
 
     def _new_store(self, path: Path) -> SessionStore:
-        store = SessionStore(path, disk=self.disk, max_pending=self.max_pending_writes)
+        store = SessionStore(
+            path, disk=self.disk, max_pending=self.max_pending_writes, exclusive=True
+        )
         store.on_write_failed = lambda failure: self._write_failed(failure, store)
         return store
 

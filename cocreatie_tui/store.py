@@ -37,6 +37,7 @@ SESSIONS_FOLDER = "sessions"
 DATA_SUFFIX = ".json"
 PREVIOUS_SUFFIX = ".prev"
 TEMP_SUFFIX = ".tmp"
+LOCK_SUFFIX = ".lock"
 
 Documents = dict[str, dict[str, dict[str, Any]]]
 
@@ -78,6 +79,50 @@ class StoreWriteFailed(StoreError):
 
 class StoreBusy(StoreError):
     """Too many changes wait for the disk; the caller should answer 503 with Retry-After."""
+
+
+class SessionInUse(StoreError):
+    """Another running app holds this session (same data folder)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is open in another cocreatie process")
+        self.path = path
+
+
+def data_path_of(lock_path: Path) -> Path:
+    return lock_path.with_name(lock_path.name.removesuffix(LOCK_SUFFIX))
+
+
+class SessionLock:
+    """An exclusive ``flock`` on ``<session>.json.lock``, released when the process ends,
+    even by ``kill -9`` or a power cut (the kernel drops it; the file itself is harmless)."""
+
+    def __init__(self, data_path: Path) -> None:
+        self.path = data_path.with_name(data_path.name + LOCK_SUFFIX)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one app per folder by convention
+            return
+        if self._fd is not None:
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:  # no such folder: no app can have this session open
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise SessionInUse(data_path_of(self.path)) from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
 
 
 class DiskOps:
@@ -222,9 +267,13 @@ class SessionStore:
         disk: DiskOps | None = None,
         max_pending: int = 20_000,
         on_write_failed: Callable[[StoreWriteFailed], None] | None = None,
+        exclusive: bool = False,
     ) -> None:
         self.path = path
         self.disk = disk or DiskOps()
+        # The live app holds its session exclusively: a second app on the same data folder
+        # would otherwise overwrite the first one's cards.
+        self._lock = SessionLock(path) if exclusive else None
         self.max_pending = max_pending
         self.on_write_failed = on_write_failed
         self.db = TinyDB(storage=_MemoryStorage, data={})
@@ -241,19 +290,33 @@ class SessionStore:
     def open(self) -> None:
         """Load the data file; a missing file is an empty session, a corrupt one an error."""
         _make_dirs_durably(self.disk, self.path.parent)
-        if self.disk.exists(self.path):
-            raw = self.disk.read_file(self.path)
-            try:
-                data = decode_documents(raw, self.path)
-            except CorruptDataFile as error:
-                previous = previous_path(self.path)
-                usable = previous if _loads_cleanly(self.disk, previous) else None
-                raise CorruptDataFile(self.path, error.reason, usable) from error
-            self._last_good = raw
-        else:
-            data = {}
-            self._last_good = b"{}"
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            data = self._read_data_file()
+        except BaseException:
+            self.release()
+            raise
         self._use(data)
+
+    def _read_data_file(self) -> Documents:
+        if not self.disk.exists(self.path):
+            self._last_good = b"{}"
+            return {}
+        raw = self.disk.read_file(self.path)
+        try:
+            data = decode_documents(raw, self.path)
+        except CorruptDataFile as error:
+            previous = previous_path(self.path)
+            usable = previous if _loads_cleanly(self.disk, previous) else None
+            raise CorruptDataFile(self.path, error.reason, usable) from error
+        self._last_good = raw
+        return data
+
+    def release(self) -> None:
+        """Let another app open this session (nothing may be written after this)."""
+        if self._lock is not None:
+            self._lock.release()
 
     def _use(self, data: Documents) -> None:
         self.db.storage.write(data)  # type: ignore[attr-defined]
@@ -306,9 +369,10 @@ class SessionStore:
         await asyncio.shield(waiter)
 
     async def close(self) -> None:
-        """Finish the write in progress (and any queued one) before the process ends."""
+        """Finish the write in progress (and any queued one), then let the session go."""
         while self._writer is not None and not self._writer.done():
             await asyncio.shield(self._writer)
+        self.release()
 
     def write_now(self) -> None:
         """Synchronous write of everything queued, for command-line tools (no event loop)."""
@@ -451,6 +515,15 @@ def recover_previous_generation(path: Path, disk: DiskOps | None = None) -> Path
     Returns where the broken file now is. Both files are kept.
     """
     disk = disk or DiskOps()
+    lock = SessionLock(path)
+    lock.acquire()  # raises SessionInUse while an app has the session open
+    try:
+        return _recover(path, disk)
+    finally:
+        lock.release()
+
+
+def _recover(path: Path, disk: DiskOps) -> Path:
     previous = previous_path(path)
     good = disk.read_file(previous)
     decode_documents(good, previous)  # raises when it is broken too
@@ -483,6 +556,7 @@ def session_file_set(data_dir: Path, session_id: str) -> list[Path]:
         prefix + PREVIOUS_SUFFIX,
         prefix + TEMP_SUFFIX,
         prefix + PREVIOUS_SUFFIX + TEMP_SUFFIX,
+        prefix + LOCK_SUFFIX,
     )
     return sorted(
         p
@@ -498,13 +572,18 @@ def delete_session(data_dir: Path, session_id: str, disk: DiskOps | None = None)
     with an older generation of its cards.
     """
     disk = disk or DiskOps()
-    files = session_file_set(data_dir, session_id)
     main = session_path(data_dir, session_id)
+    lock = SessionLock(main)
+    lock.acquire()  # raises SessionInUse while an app has the session open
+    files = session_file_set(data_dir, session_id)
     files.sort(key=lambda p: p != main)
-    for path in files:
-        disk.unlink(path)
-    if files:
-        disk.fsync_dir(main.parent)
+    try:
+        for path in files:
+            disk.unlink(path)
+        if files:
+            disk.fsync_dir(main.parent)
+    finally:
+        lock.release()
     return files
 
 

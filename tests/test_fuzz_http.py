@@ -124,11 +124,11 @@ async def start(tmp_path: Path) -> tuple[Hub, TestClient]:
 
 async def stop(hub: Hub, client: TestClient, tmp_path: Path) -> None:
     await client.close()
+    await hub.close()  # one app per session: the second one opens it once the first let go
     again = make_hub(tmp_path / "data", disk=NoFsyncDisk())
     await again.open_session(hub.live.info.id)
     assert again.live.cards == hub.live.cards  # the file holds exactly what the hub holds
     await again.close()
-    await hub.close()
 
 
 def test_random_requests_never_get_a_5xx(tmp_path: Path) -> None:

@@ -41,9 +41,7 @@ async def test_a_card_is_on_disk_when_its_event_is_published(hub: Hub, data_dir:
 async def test_a_replayed_card_id_returns_the_first_card(hub: Hub) -> None:
     card_id = str(uuid.uuid4())
     first, created = await hub.submit_card("idee", source=CardSource.PHONE, card_id=card_id)
-    again, created_again = await hub.submit_card(
-        "anders", source=CardSource.PHONE, card_id=card_id
-    )
+    again, created_again = await hub.submit_card("anders", source=CardSource.PHONE, card_id=card_id)
     assert created and not created_again
     assert again.id == first.id and again.text == "idee"
     assert len(hub.live.cards) == 1
@@ -87,6 +85,7 @@ async def test_the_focus_question_can_be_edited_and_is_kept(hub: Hub, data_dir: 
     assert any(isinstance(e, SessionChanged) for e in events)
     with pytest.raises(CardRejected):
         await hub.set_title("   ")
+    await hub.close()
     again = make_hub(data_dir)
     await again.open_session(hub.live.info.id)
     assert again.live.info.title == "Wat maakt de bib warm?"

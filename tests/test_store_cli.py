@@ -128,11 +128,12 @@ def test_delete_wipes_every_file_of_a_session_after_confirmation(
     exports = data_dir / "exports"
     exports.mkdir()
     (exports / f"{session_id}.md").write_text("# rapport")
-    assert len(session_files_of(data_dir, session_id)) == 6
+    # data file, previous generation, lock file (kept; the lock lives in the kernel), leftovers
+    assert len(session_files_of(data_dir, session_id)) == 7
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("nee\n"))
     assert cli.main(["delete", "--data-dir", str(data_dir), "--session", session_id]) == 1
-    assert len(session_files_of(data_dir, session_id)) == 6  # not confirmed: nothing gone
+    assert len(session_files_of(data_dir, session_id)) == 7  # not confirmed: nothing gone
     out = capsys.readouterr().out
     assert "2 cards" in out and FOCUS_QUESTION in out
 

@@ -642,7 +642,14 @@ def check_invariants(state: SpeakingState, now: float) -> None:
     assert len(set(state.queue)) == len(state.queue)
     upcoming = state.round_upcoming()
     assert len(set(upcoming)) == len(upcoming)
-    assert state.current is None or state.current.speaker_id not in upcoming
+    # In round mode the speaker is not also waiting for a turn later in the round. A round can
+    # stay planned while the facilitator switches to the queue: someone from it may then get the
+    # floor through the queue and still have their round turn afterwards.
+    assert (
+        state.current is None
+        or state.mode is not TurnMode.ROUND
+        or state.current.speaker_id not in upcoming
+    )
     assert not set(state.round_passed) & set(state.round_reasked)
     assert all(state.speakers[i].active for i in [*state.queue, *upcoming])
     assert (state.current is None) == (state.current_timer is None)
