@@ -16,19 +16,13 @@ from textual.signal import Signal
 from cocreatie_tui.config import AppConfig
 from cocreatie_tui.core.model import SessionState
 from cocreatie_tui.events import DiskProblem, HubEvent
-from cocreatie_tui.export import export_json, export_markdown
-from cocreatie_tui.hub import CardRejected, Hub, NoSession
+from cocreatie_tui.export import write_reports
+from cocreatie_tui.hub import Hub
 from cocreatie_tui.i18n import Translator
+from cocreatie_tui.messages import EXIT_PORT, command_problem, port_problem, startup_problem
 from cocreatie_tui.screens.board import BoardScreen
 from cocreatie_tui.screens.start import StartScreen
 from cocreatie_tui.server import WebServer
-from cocreatie_tui.store import (
-    CorruptDataFile,
-    SessionInUse,
-    StoreBusy,
-    StoreWriteFailed,
-    write_text_file,
-)
 
 log = logging.getLogger(__name__)
 CONFIRM_SECONDS = 5.0
@@ -69,27 +63,19 @@ class CocreatieApp(App[int]):
         try:
             await self.server.start()
         except OSError as error:
-            self.exit(
-                return_code=2,
-                message=f"cannot listen on {self.config.host}:{self.config.port}: "
-                f"{error.strerror or error}. Try another --port (0 picks a free one).",
-            )
+            message = port_problem(self.config.host, self.config.port, error)
+            self.exit(return_code=EXIT_PORT, message=message)
             return
         self._stop_on_signals()
         try:
             state = await self._first_session()
-        except CorruptDataFile as error:
+        except Exception as error:
+            problem = startup_problem(error, self.config.data_dir)
+            if problem is None:
+                raise
             # The CLI prints it once the terminal is back: plain, unwrapped, paths whole.
-            self.startup_problem = _corrupt_message(error)
-            self.exit(return_code=3)
-            return
-        except SessionInUse as error:
-            self.startup_problem = _in_use_message(error)
-            self.exit(return_code=4)
-            return
-        except (StoreWriteFailed, OSError) as error:  # a read-only, full or failing disk
-            self.startup_problem = _disk_message(self.config.data_dir, error)
-            self.exit(return_code=3)
+            return_code, self.startup_problem = problem
+            self.exit(return_code=return_code)
             return
         if state is None:
             await self.push_screen(StartScreen())
@@ -145,8 +131,8 @@ class CocreatieApp(App[int]):
             self.notify(self.disk_notice, severity="error", timeout=86400, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rotate_join_code":
-            return self.hub.state is not None
+        if action in ("rotate_join_code", "open_turns", "open_cafe"):
+            return self.hub.state is not None  # nothing to show before a session is open
         return True
 
     async def action_rotate_join_code(self) -> None:
@@ -173,67 +159,24 @@ class CocreatieApp(App[int]):
         """Run a hub command for a screen; returns a message for the facilitator if it failed."""
         try:
             await command
-        except CardRejected as rejected:
-            return self.t(rejected.key, **rejected.params)
-        except (StoreWriteFailed, StoreBusy):
-            return self.t("error.disk")
-        except CorruptDataFile as error:
-            return _corrupt_message(error)
-        except SessionInUse:
-            return self.t("error.session_in_use")
-        except NoSession as error:
-            return str(error)
+        except Exception as error:
+            problem = command_problem(self.t, error)
+            if problem is None:
+                raise
+            return problem
         return None
 
     def export_reports(self) -> None:
         self.run_worker(self._export_reports(), exclusive=True, group="export")
 
     async def _export_reports(self) -> None:
-        state = self.hub.live
-        folder = self.config.exports_dir
-        md_path = folder / f"{state.info.id}.md"
-        json_path = folder / f"{state.info.id}.json"
         documents = self.hub.store.documents if self.hub.store is not None else None
-        md = export_markdown(state, lang=self.t.lang, documents=documents)
-        record = export_json(state, documents=documents)
+        folder, lang = self.config.exports_dir, self.t.lang
         try:
-            await asyncio.to_thread(write_text_file, md_path, md)
-            await asyncio.to_thread(write_text_file, json_path, record)
+            md_path, json_path = await asyncio.to_thread(
+                write_reports, self.hub.live, folder, lang=lang, documents=documents
+            )
         except OSError as error:
             self.notify(f"{self.t('error.disk')} ({error.strerror})", severity="error")
             return
         self.notify(self.t("export.written", md=md_path, json=json_path), timeout=15)
-
-
-def _disk_message(data_dir: object, error: Exception) -> str:
-    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-    return "\n".join(
-        [
-            f"Kan niet opslaan in / Cannot save in: {data_dir}",
-            f"  ({reason})",
-            "Kies een andere map met --data-dir / Choose another folder with --data-dir.",
-        ]
-    )
-
-
-def _in_use_message(error: SessionInUse) -> str:
-    return (
-        f"Deze sessie is al open in een ander cocreatie-venster / This session is already open "
-        f"in another cocreatie process: {error.path}\n"
-        "Sluit dat eerst af, of gebruik een andere --data-dir / Quit that one first, or use "
-        "another --data-dir."
-    )
-
-
-def _corrupt_message(error: CorruptDataFile) -> str:
-    lines = [
-        f"Het gegevensbestand is beschadigd / The data file is damaged: {error.path}",
-        f"  ({error.reason})",
-        "Het bestand is niet overschreven / The file was not overwritten.",
-    ]
-    if error.previous is not None:
-        lines += [
-            f"Vorige versie / Previous generation: {error.previous}",
-            "Herstel met / Recover with: cocreatie recover --session " + error.path.stem,
-        ]
-    return "\n".join(lines)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cocreatie_tui.core import board as board_rules
 from cocreatie_tui.core import cafe_record, speaking_record
 from cocreatie_tui.core.model import Card, CardSource, SessionState
 from cocreatie_tui.i18n import Translator
+from cocreatie_tui.store import write_text_file
 
 EXPORT_FORMAT = "cocreatie-export"
 EXPORT_VERSION = 1
@@ -180,3 +182,21 @@ def export_session(
     if fmt == "md":
         return export_markdown(state, include_hidden=include_hidden, lang=lang, documents=documents)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def write_reports(
+    state: SessionState,
+    folder: Path,
+    *,
+    lang: str = "nl",
+    documents: speaking_record.Documents | None = None,
+) -> tuple[Path, Path]:
+    """Write the md report and the json record into ``folder`` (atomically); returns both paths.
+
+    Blocking: the app calls it in a thread.
+    """
+    md_path = folder / f"{state.info.id}.md"
+    json_path = folder / f"{state.info.id}.json"
+    write_text_file(md_path, export_markdown(state, lang=lang, documents=documents))
+    write_text_file(json_path, export_json(state, documents=documents))
+    return md_path, json_path
