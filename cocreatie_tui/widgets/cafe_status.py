@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.app import App
-from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static
 
 from cocreatie_tui import sound
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_event, cafe_of
 from cocreatie_tui.hub import Hub
+from cocreatie_tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from cocreatie_tui.app import CocreatieApp
@@ -80,7 +79,7 @@ def round_line(cafe: CafeFeature, t) -> str:  # type: ignore[no-untyped-def]
     return " · ".join(parts)
 
 
-class CafeStatusLine(Static):
+class CafeStatusLine(StatusLine):
     """On the board: the café's round and its time left; nothing when no café is on."""
 
     DEFAULT_CSS = """
@@ -90,7 +89,7 @@ class CafeStatusLine(Static):
     """
 
     def __init__(self) -> None:
-        super().__init__("", id="cafe-status")
+        super().__init__(id="cafe-status")
 
     @property
     def cocreatie(self) -> CocreatieApp:
@@ -119,8 +118,9 @@ class CafeStatusLine(Static):
         if self.cocreatie.hub.state is None:
             return
         line = round_line(self.cafe, self.cocreatie.t)
-        self.display = bool(line)
+        if self.display != bool(line):
+            self.display = bool(line)
         timer = self.cafe.cafe.timer
         over = bool(line) and timer is not None and timer.is_over(self.cafe.now())
         self.set_class(over and not self.cafe.cafe.ended, "-over")
-        self.update(Content(line))
+        self.show_text(line)

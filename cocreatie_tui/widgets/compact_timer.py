@@ -13,14 +13,14 @@ import logging
 from typing import TYPE_CHECKING, cast
 
 from textual.app import App
-from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static
 
 from cocreatie_tui import sound
 from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
+from cocreatie_tui.events import SessionOpened, StateReloaded
 from cocreatie_tui.features.turns import TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.i18n import Translator
+from cocreatie_tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from cocreatie_tui.app import CocreatieApp
@@ -69,7 +69,7 @@ def shown_timer(turns: TurnsFeature) -> tuple[str, Countdown] | None:
     return None
 
 
-class CompactTimer(Static):
+class CompactTimer(StatusLine):
     """On the board: who speaks and their time left, the activity's time left, or a hint."""
 
     DEFAULT_CSS = """
@@ -81,7 +81,7 @@ class CompactTimer(Static):
     """
 
     def __init__(self) -> None:
-        super().__init__("", id="compact-timer")
+        super().__init__(id="compact-timer")
 
     @property
     def cocreatie(self) -> CocreatieApp:
@@ -101,6 +101,10 @@ class CompactTimer(Static):
         self.show_now()
 
     def on_hub_event(self, event: object) -> None:
+        """Turns show at once; other events (a card, a theme) do not change the timer, and the
+        tick shows anything else (a speaker's new nickname) within half a second."""
+        if not isinstance(event, TurnsChanged | SessionOpened | StateReloaded):
+            return
         if isinstance(event, TurnsChanged) and event.end_signals:
             flash(self)
         self.show_now()
@@ -141,4 +145,4 @@ class CompactTimer(Static):
         self.set_class(idle, "-idle")
         self.set_class(over, "-over")
         self.set_class(paused and not over, "-paused")
-        self.update(Content(" ".join(parts)))
+        self.show_text(" ".join(parts))

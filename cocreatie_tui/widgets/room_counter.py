@@ -2,17 +2,19 @@
 
 A phone counts while the web server saw its cookie in the last two minutes (with or without
 JavaScript), as the hub's ``PhonesSeen`` decides with its monotonic clock; nothing about it is
-stored. The count is refreshed every few seconds and at once when a card arrives or goes.
+stored. The count is refreshed every few seconds, and when a card arrives or goes: at once,
+or during a burst a few times a second (``BurstPacer``): counting every phone for each of
+2,500 cards would hold the event loop that the phones share.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, cast
 
-from textual.content import Content
-from textual.widgets import Static
-
 from cocreatie_tui.events import CardAdded, CardWithdrawn, SessionOpened, StateReloaded
+from cocreatie_tui.widgets.pacing import BurstPacer
+from cocreatie_tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from cocreatie_tui.app import CocreatieApp
@@ -20,13 +22,15 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 5.0
 
 
-class RoomCounter(Static):
+class RoomCounter(StatusLine):
     DEFAULT_CSS = """
     RoomCounter { width: auto; height: 1; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self) -> None:
-        super().__init__("", id="room-counter", markup=False)
+        super().__init__(id="room-counter")
+        self._pacer = BurstPacer()
+        self._count_pending = False
 
     @property
     def cocreatie(self) -> CocreatieApp:
@@ -38,8 +42,20 @@ class RoomCounter(Static):
         self.refresh_counts()
 
     def _on_hub_event(self, event: object) -> None:
-        if isinstance(event, CardAdded | CardWithdrawn | SessionOpened | StateReloaded):
+        if isinstance(event, SessionOpened | StateReloaded):
             self.refresh_counts()
+        elif isinstance(event, CardAdded | CardWithdrawn) and not self._count_pending:
+            wait = self._pacer.wait(time.monotonic())
+            if wait <= 0:
+                self._count_for_cards()
+            else:
+                self._count_pending = True
+                self.set_timer(wait, self._count_for_cards)
+
+    def _count_for_cards(self) -> None:
+        self._count_pending = False
+        self._pacer.updated(time.monotonic())
+        self.refresh_counts()
 
     def refresh_counts(self) -> None:
         hub, t = self.cocreatie.hub, self.cocreatie.t
@@ -47,4 +63,4 @@ class RoomCounter(Static):
             return
         phones = t("room.phones", count=hub.phones_in_room())
         senders = t("room.senders", count=hub.people_who_sent())
-        self.update(Content(f"{phones} · {senders}"))
+        self.show_text(f"{phones} · {senders}")

@@ -1,0 +1,35 @@
+"""How often a view updates while changes pour in: at once after a quiet spell, then with a
+gap that doubles while the burst lasts, never longer than ``longest``.
+
+A single card shows as soon as it is on disk; 500 phones sending at once see the board (and
+its counters) updated a few times a second instead of for every card, which would take the
+event loop the phones share. Pure (the caller passes the time), so it is tested with asserts.
+"""
+
+from __future__ import annotations
+
+FIRST_GAP = 0.05
+LONGEST_GAP = 0.25
+
+
+class BurstPacer:
+    def __init__(self, first: float = FIRST_GAP, longest: float = LONGEST_GAP) -> None:
+        self.first = first
+        self.longest = longest
+        self._gap = first
+        self._updated_at: float | None = None
+
+    def wait(self, now: float) -> float:
+        """Seconds to hold back an update asked for at ``now`` (0: do it now). Ask once per
+        update: while one is waiting, later changes join it."""
+        since = None if self._updated_at is None else now - self._updated_at
+        if since is None or since > self.longest:
+            self._gap = self.first  # a quiet spell: the burst is over
+            return 0.0
+        wait = max(0.0, self._gap - since)
+        self._gap = min(self._gap * 2, self.longest)
+        return wait
+
+    def updated(self, now: float) -> None:
+        """The update was made at ``now``."""
+        self._updated_at = now
