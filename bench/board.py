@@ -105,13 +105,11 @@ class FrameClock:
 
         def traced(card_list: CardList, y: int) -> Any:
             strip = render_line(card_list, y)
-            line = int(card_list.scroll_y) + y
-            index = card_list._row_index(line)
-            if index is not None:
-                row = card_list._rows[index]
+            cards = card_list.cards_at_line(int(card_list.scroll_y) + y)
+            if cards:
                 cursor = card_list.cursor_id if card_list.screen.focused is card_list else None
                 clock.drawn.add(("list", card_list.key))
-                for card in row.cards:
+                for card in cards:
                     clock.drawn.add(("card", card.id))
                     clock.drawn.add((f"in:{card_list.key}", card.id))
                     if card.id == cursor:
@@ -231,7 +229,7 @@ async def run_board(cards: int, repeats: int, size: tuple[int, int]) -> dict[str
             card_id = inbox.cursor_id
 
             def moved(drawn: set[tuple[str, str]], i: str | None = card_id) -> bool:
-                return ("list", "") in drawn and i not in inbox.card_ids
+                return ("list", "") in drawn and not inbox.has_card(i)
 
             t0 = time.perf_counter()
             frame = clock.next_frame(moved)

@@ -218,11 +218,11 @@ class BoardView(HorizontalScroll, can_focus=False):
             lists[0].focus()  # lanes: the list placed its cursor itself
             return
         for card_list in lists:
-            if self._selected is not None and self._selected in card_list.card_ids:
+            if card_list.has_card(self._selected):
                 card_list.select(self._selected, by_user=False)
                 card_list.focus(scroll_visible=True)
                 return
-        first = next((cl for cl in lists if cl.card_ids), lists[0])
+        first = next((cl for cl in lists if not cl.is_empty), lists[0])
         first.focus()
 
     def select(self, card_id: str, *, by_user: bool = True) -> bool:
@@ -257,7 +257,7 @@ class BoardView(HorizontalScroll, can_focus=False):
         lists = self.lists
         index = lists.index(source) if source in lists else -1
         step = index + event.direction
-        while 0 <= step < len(lists) and not lists[step].card_ids:
+        while 0 <= step < len(lists) and lists[step].is_empty:
             step += event.direction
         if not 0 <= step < len(lists):
             return

@@ -3,12 +3,13 @@
 Only the lines on screen are drawn; each card is wrapped once per width and kept in a cache,
 so a board of thousands of cards scrolls and takes new cards without re-wrapping the rest.
 Cards flow in tiles, as many per row as the width allows, so a wide screen fills up. How one
-card looks is decided in ``card_block``; this module lays cards out and moves the cursor.
+card looks is decided in ``card_block``, where it goes in ``card_layout``; this module draws
+the lines on screen and moves the cursor. An update told which cards changed lays out only
+those (and what follows them in their section): cards arriving cost the new cards, not the board.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -25,6 +26,7 @@ from textual.style import Style
 from cocreatie_tui.core.board import BoardSection
 from cocreatie_tui.core.model import Card
 from cocreatie_tui.widgets.card_block import CardLook, card_lines, card_signature, section_title
+from cocreatie_tui.widgets.card_layout import CardLayout
 
 TILE_MIN_WIDTH = 44
 TILE_GAP = 2
@@ -38,14 +40,6 @@ class _Anchor:
     screen_row: int = 0
     section: str | None = None  # the cursor card's section and place in it
     index: int = 0
-
-
-@dataclass(frozen=True)
-class _Row:
-    y: int
-    height: int
-    cards: tuple[Card, ...] = ()
-    header: Content | None = None
 
 
 class CardList(ScrollView, can_focus=True):
@@ -121,19 +115,12 @@ class CardList(ScrollView, can_focus=True):
         self.cursor_id = cursor_id
         # Where the cursor was in the list this one replaces: (section, index, screen row).
         self._cursor_place = cursor_place
-        self._rows: list[_Row] = []
-        self._row_ys: list[int] = []
-        self._where: dict[str, tuple[int, int]] = {}
-        self._place: dict[str, tuple[str, int]] = {}
-        self._section_ids: dict[str, list[str]] = {}
-        self._order: list[str] = []
-        self._new_ys: list[int] = []
-        self._tiles = 1
+        self._layout_of = CardLayout()
         self._tile_width = 0
         self._laid_out_width = -1
         self._blocks: dict[tuple[object, ...], list[Content]] = {}
         self._lines: dict[tuple[int, int, int], Strip] = {}
-        self._fingerprint: list[object] = []
+        self._fingerprint: list[object] | None = None
         self._strips: dict[tuple[object, ...], list[Strip]] = {}
 
     # -- what to show -------------------------------------------------------------------
@@ -148,169 +135,165 @@ class CardList(ScrollView, can_focus=True):
     ) -> None:
         """Show new content, keeping the cursor card (or its place) on the same screen row.
 
-        With ``changed`` (the only cards that changed), a list whose cards are the same ones,
-        none of them changed, and drawn the same way, is left as it is: no work at all.
+        With ``changed`` (the only cards that changed, new ones included) each section is laid
+        out again from its first card that differs; a list with the same cards, none changed,
+        is left as it is. Without it (or when the width or the way cards are drawn changed),
+        everything is laid out again.
         """
-        if changed is not None and self._same_as_shown(sections, look, changed, show_headers):
-            self.look = look
-            return
         anchor = self._anchor()
+        before = self.look
         self.sections = sections
         self.look = look
+        headers_before = self.show_headers
         if show_headers is not None:
             self.show_headers = show_headers
-        self._layout(anchor)
-
-    def _same_as_shown(
-        self,
-        sections: Sequence[BoardSection],
-        look: CardLook,
-        changed: frozenset[str],
-        show_headers: bool | None,
-    ) -> bool:
-        if not self._rows or (show_headers is not None and show_headers != self.show_headers):
-            return False
-        before, now = self.look, look
+        width = self.scrollable_content_region.width
         if (
-            now.t is not before.t
-            or now.projector != before.projector
-            or now.merge_source != before.merge_source
-            or now.prompt_labels != before.prompt_labels
-            or now.number_width != before.number_width
-            or now.group_numbers != before.group_numbers
+            changed is None
+            or width != self._laid_out_width
+            or self.show_headers != headers_before
+            or not _same_drawing(before, look)
+            or not self._layout_of.same_sections(sections)
         ):
-            return False
-        if len(sections) != len(self.sections):
-            return False
-        for old, new in zip(self.sections, sections, strict=True):
-            if old.key != new.key or old.group != new.group:
-                return False
-            if len(old.cards) != len(new.cards):
-                return False
-            for old_card, new_card in zip(old.cards, new.cards, strict=True):
-                if old_card is not new_card or new_card.id in changed:
-                    return False
-        mine = self._where
-        return {i for i in before.new_ids if i in mine} == {i for i in now.new_ids if i in mine}
+            self._layout(anchor)
+            return
+        if before.merge_source != look.merge_source:
+            changed = changed | {before.merge_source, look.merge_source} - {None}
+        first_line = self._layout_of.update(
+            sections,
+            self._headers(),
+            changed,
+            self._height_of,
+            look.new_ids,
+            before.new_ids ^ look.new_ids,
+        )
+        if first_line is None:
+            return
+        self._fingerprint = None
+        self._after_layout(anchor, first_line, first_layout=not anchor.card_id)
 
     def forget_new(self, card_id: str) -> None:
         """A card was seen: drop its mark without laying the list out again."""
         if card_id in self.look.new_ids:
             self.look = replace(self.look, new_ids=self.look.new_ids - {card_id})
-            if card_id in self._where:
-                self._new_ys.remove(self._rows[self._where[card_id][0]].y)
+            self._layout_of.forget_new(card_id)
             self._lines.clear()
             self._refresh_cards(card_id)
 
     @property
     def card_ids(self) -> list[str]:
-        return list(self._order)
+        return list(self._layout_of.card_ids())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._layout_of.where
+
+    def has_card(self, card_id: str | None) -> bool:
+        return card_id in self._layout_of.where
+
+    def cards_at_line(self, line: int) -> tuple[Card, ...]:
+        """The cards drawn at a line of the whole list (none on a title or below the last)."""
+        found = self._layout_of.locate(line)
+        if found is None or found[1] < 0:
+            return ()
+        return self._layout_of.row(*found).cards
 
     def select(self, card_id: str, *, by_user: bool = True) -> bool:
         """Put the cursor on a card and scroll to it; False when the card is not here."""
-        if card_id not in self._where:
+        if card_id not in self._layout_of.where:
             return False
         self._move_to(card_id, by_user=by_user)
         return True
 
     def card_at_row(self, screen_row: int) -> str | None:
         """The first card of the row at a screen row (to keep the height when changing list)."""
-        line = int(self.scroll_y) + screen_row
-        index = bisect_right(self._row_ys, line) - 1
-        for row in self._rows[max(index, 0) :]:
-            if row.cards:
-                return row.cards[0].id
-        return self._order[-1] if self._order else None
+        layout = self._layout_of
+        found = layout.row_near(int(self.scroll_y) + screen_row, 1)
+        if found is None:
+            return layout.last_card()
+        return layout.row(*found).cards[0].id
 
     def cursor_place(self) -> tuple[str, int, int] | None:
         """The cursor's section, its index there and its screen row (for a list replacing this)."""
-        if self.cursor_id is None or self.cursor_id not in self._place:
+        place = self._layout_of.place(self.cursor_id)
+        if place is None:
             return None
-        section, index = self._place[self.cursor_id]
-        return section, index, self.cursor_screen_row()
+        return place[0], place[1], self.cursor_screen_row()
 
     def cursor_screen_row(self) -> int:
-        if self.cursor_id is None or self.cursor_id not in self._where:
-            return 0
-        row = self._rows[self._where[self.cursor_id][0]]
-        return row.y - int(self.scroll_y)
+        found = self._layout_of.card_row(self.cursor_id)
+        return found[0] - int(self.scroll_y) if found is not None else 0
 
     # -- layout -------------------------------------------------------------------------
 
     def _anchor(self) -> _Anchor:
         """What to keep in place: the cursor card (or the top card), its screen row and slot."""
-        if not self._rows:
+        layout = self._layout_of
+        if not layout.where:
             return _Anchor()
         scroll_y = int(self.scroll_y)
-        if self.cursor_id in self._where:
-            section, index = self._place[self.cursor_id]
-            row = self._rows[self._where[self.cursor_id][0]]
-            return _Anchor(self.cursor_id, row.y - scroll_y, section, index)
+        found = layout.card_row(self.cursor_id)
+        place = layout.place(self.cursor_id)
+        if found is not None and place is not None:
+            return _Anchor(self.cursor_id, found[0] - scroll_y, place[0], place[1])
         top = self.card_at_row(0)
-        if top is None:
+        found = layout.card_row(top)
+        if found is None:
             return _Anchor()
-        return _Anchor(top, self._rows[self._where[top][0]].y - scroll_y)
+        return _Anchor(top, found[0] - scroll_y)
+
+    def _headers(self) -> list[Content | None]:
+        if not self.show_headers:
+            return [None] * len(self.sections)
+        return [section_title(section, self.look) for section in self.sections]
+
+    def _height_of(self, card: Card) -> int:
+        return len(self._card_lines(card))
 
     def _layout(self, anchor: _Anchor | None = None) -> None:
+        """Lay everything out again (the width, the look or the sections changed)."""
         width = self.scrollable_content_region.width
         if width <= 0:
             return
-        anchor = anchor or _Anchor()
-        first_layout = not self._rows
+        first_layout = self._layout_of.height == 0
+        self._laid_out_width = width
+        tiles = max(1, (width + TILE_GAP) // (TILE_MIN_WIDTH + TILE_GAP))
+        self._tile_width = (width - TILE_GAP * (tiles - 1)) // tiles
+        if len(self._blocks) > MAX_CACHED_CARDS:
+            self._blocks.clear()
+            self._strips.clear()
+        layout = self._layout_of
+        layout.lay_out(self.sections, self._headers(), tiles, self._height_of, self.look.new_ids)
+        # Unchanged lines keep their drawings: only a list whose cards changed is redrawn.
+        signature = self._signature
+        fingerprint: list[object] = [width, *(block.header for block in layout.blocks)]
+        for block in layout.blocks:
+            fingerprint.extend(tuple(signature(card) for card in row.cards) for row in block.rows)
+        unchanged = fingerprint == self._fingerprint
+        self._fingerprint = fingerprint
+        self._after_layout(anchor or _Anchor(), None if unchanged else 0, first_layout)
+
+    def _after_layout(self, anchor: _Anchor, first_line: int | None, first_layout: bool) -> None:
+        """Size, cursor and scroll after a layout; ``first_line``: where drawing changed."""
         if self._cursor_place is not None and anchor.section is None:
             section, index, screen_row = self._cursor_place
             anchor = _Anchor(self.cursor_id, screen_row, section, index)
         self._cursor_place = None
-        self._laid_out_width = width
-        self._tiles = max(1, (width + TILE_GAP) // (TILE_MIN_WIDTH + TILE_GAP))
-        self._tile_width = (width - TILE_GAP * (self._tiles - 1)) // self._tiles
-        rows: list[_Row] = []
-        self._place, self._section_ids, self._where, self._order = {}, {}, {}, []
-        new_ids, new_ys = self.look.new_ids, []
-        tiles, block, signature = self._tiles, self._block, self._signature
-        fingerprint: list[object] = [width]
-        y = 0
-        for section in self.sections:
-            if self.show_headers:
-                header = section_title(section, self.look)
-                rows.append(_Row(y, 2, header=header))
-                fingerprint.append(header)
-                y += 2
-            cards = section.cards
-            key = section.key
-            self._section_ids[key] = [card.id for card in cards]
-            for start in range(0, len(cards), tiles):
-                chunk = cards[start : start + tiles]
-                signatures = [signature(card) for card in chunk]
-                pairs = zip(chunk, signatures, strict=True)
-                height = max(len(block(card, sig)) for card, sig in pairs) + 1
-                fingerprint.append(signatures)
-                for slot, card in enumerate(chunk):
-                    self._place[card.id] = (key, start + slot)
-                    self._where[card.id] = (len(rows), slot)
-                    self._order.append(card.id)
-                    if card.id in new_ids:
-                        new_ys.append(y)
-                rows.append(_Row(y, height, cards=tuple(chunk)))
-                y += height
-        self._rows = rows
-        self._row_ys = [row.y for row in rows]
-        self._new_ys = new_ys
-        # Unchanged lines keep their drawings: only a list whose cards changed is redrawn.
-        unchanged = fingerprint == self._fingerprint
-        self._fingerprint = fingerprint
-        if not unchanged:
-            self._lines.clear()
-        if len(self._blocks) > MAX_CACHED_CARDS:
-            self._blocks.clear()
-            self._strips.clear()
-        self._set_virtual_size(Size(width, y))
+        if first_line is not None:
+            if first_line == 0:
+                self._lines.clear()
+            else:
+                self._lines = {k: v for k, v in self._lines.items() if k[0] < first_line}
+        self._set_virtual_size(Size(self._laid_out_width, self._layout_of.height))
         cursor_before, scroll_before = self.cursor_id, self.scroll_y
         self._place_cursor(anchor)
         self._restore_scroll(anchor, first_layout)
-        if not unchanged:
-            self.refresh()
-        elif self.cursor_id != cursor_before and self.scroll_y == scroll_before:
+        if first_line is not None:
+            if first_line < int(self.scroll_y) + self.scrollable_content_region.height:
+                self.refresh()
+            else:
+                self._refresh_cards()  # only the "new below" line
+        if self.cursor_id != cursor_before and self.scroll_y == scroll_before:
             self._refresh_cards(cursor_before, self.cursor_id)
 
     def _set_virtual_size(self, size: Size) -> None:
@@ -327,34 +310,38 @@ class CardList(ScrollView, can_focus=True):
     def _place_cursor(self, anchor: _Anchor) -> None:
         """Keep the cursor card; when it left its theme (moved, merged, hidden), take the card
         that took its place there, so sorting a column goes on where it was."""
+        layout = self._layout_of
         before = self.cursor_id
-        place = self._place.get(before) if before is not None else None
+        place = layout.place(before)
         if before is not None and anchor.section is not None and before == anchor.card_id:
             if place is None or place[0] != anchor.section:
-                same = self._section_ids.get(anchor.section, [])
+                same = layout.section_cards(anchor.section)
                 if same:
-                    self.cursor_id = same[min(anchor.index, len(same) - 1)]
+                    self.cursor_id = same[min(anchor.index, len(same) - 1)].id
                 elif place is None:
                     self.cursor_id = None
         elif place is None:
             self.cursor_id = None
-        if self.cursor_id is None and self._order:
-            self.cursor_id = self._order[0]
+        if self.cursor_id is None:
+            self.cursor_id = layout.first_card()
         if self.cursor_id != before:
             self.post_message(self.CursorMoved(self, self.cursor_id, by_user=False))
 
     def _restore_scroll(self, anchor: _Anchor, first_layout: bool = False) -> None:
+        layout = self._layout_of
         if anchor.section is not None:
             target = self.cursor_id  # the cursor card, or the one that took its place
         else:
-            target = anchor.card_id if anchor.card_id in self._where else None
-        if target is None or target not in self._where:
+            target = anchor.card_id
+        found = layout.card_row(target)
+        if found is None:
             return
-        row = self._rows[self._where[target][0]]
-        wanted = max(0, row.y - anchor.screen_row)
-        if first_layout and row.y + row.height <= self.scrollable_content_region.height:
+        y, row = found
+        wanted = max(0, y - anchor.screen_row)
+        if first_layout and y + row.height <= self.scrollable_content_region.height:
             wanted = 0  # a new list starts at its top when the cursor card shows there
-        self.scroll_to(y=wanted, animate=False, immediate=True, force=True)
+        if wanted != int(self.scroll_y):
+            self.scroll_to(y=wanted, animate=False, immediate=True, force=True)
 
     def on_focus(self) -> None:
         self._refresh_cards(self.cursor_id)
@@ -371,7 +358,7 @@ class CardList(ScrollView, can_focus=True):
         self._blocks.clear()
         self._strips.clear()
         self._lines.clear()
-        self._fingerprint = []
+        self._fingerprint = None
         self.refresh()
 
     # -- drawing ------------------------------------------------------------------------
@@ -379,7 +366,7 @@ class CardList(ScrollView, can_focus=True):
     def _signature(self, card: Card) -> tuple[object, ...]:
         return card_signature(card, self.look, self._tile_width)
 
-    def _block(self, card: Card, key: tuple[object, ...] | None = None) -> list[Content]:
+    def _card_lines(self, card: Card, key: tuple[object, ...] | None = None) -> list[Content]:
         key = key or self._signature(card)
         block = self._blocks.get(key)
         if block is None:
@@ -400,7 +387,7 @@ class CardList(ScrollView, can_focus=True):
                 Strip(line.render_segments(base), line.cell_length).adjust_cell_length(
                     self._tile_width, rich_base
                 )
-                for line in self._block(card)
+                for line in self._card_lines(card)
             ]
             self._strips[key] = strips
         return strips
@@ -411,36 +398,39 @@ class CardList(ScrollView, can_focus=True):
         if more:
             return self._more_strip(more, width)
         line = int(self.scroll_y) + y
-        index = bisect_right(self._row_ys, line) - 1
+        cards = self.cards_at_line(line)
         cursor_id = self.cursor_id if self.screen.focused is self else None
         cursor_slot = -1
-        if 0 <= index < len(self._rows):
-            for slot, card in enumerate(self._rows[index].cards):
-                if card.id == cursor_id:
-                    cursor_slot = slot
+        for slot, card in enumerate(cards):
+            if card.id == cursor_id:
+                cursor_slot = slot
         # Cached per line: the same Strip objects keep Textual's line filter cache warm.
         key = (line, cursor_slot, width)
         strip = self._lines.get(key)
         if strip is None:
             if len(self._lines) > MAX_CACHED_LINES:
                 self._lines.clear()
-            strip = self._lines[key] = self._render_row_line(index, line, cursor_slot, width)
+            strip = self._lines[key] = self._render_row_line(line, cursor_slot, width)
         return strip
 
-    def _render_row_line(self, index: int, line: int, cursor_slot: int, width: int) -> Strip:
+    def _render_row_line(self, line: int, cursor_slot: int, width: int) -> Strip:
         base = self.get_visual_style("card-list--card").rich_style
-        if index < 0 or index >= len(self._rows):
+        layout = self._layout_of
+        found = layout.locate(line)
+        if found is None:
             return Strip.blank(width, base)
-        row = self._rows[index]
-        offset = line - row.y
-        if row.header is not None:
-            if offset != 0:
+        index, row_index = found
+        block = layout.blocks[index]
+        if row_index < 0:
+            if line != block.top or block.header is None:
                 return Strip.blank(width, base)
             style = self.get_visual_style("card-list--card", "card-list--header")
-            header = row.header.truncate(width, ellipsis=True)
+            header = block.header.truncate(width, ellipsis=True)
             return Strip(header.render_segments(style), header.cell_length).adjust_cell_length(
                 width, base
             )
+        row = block.rows[row_index]
+        offset = line - block.top - row.y
         pieces: list[Strip] = []
         gap = Strip.blank(TILE_GAP, base)
         for slot, card in enumerate(row.cards):
@@ -456,18 +446,12 @@ class CardList(ScrollView, can_focus=True):
                 pieces.append(Strip.blank(self._tile_width, base))
         return Strip.join(pieces).adjust_cell_length(width, base)
 
-    def _row_index(self, line: int) -> int | None:
-        """The row drawn at a line of the whole list (None below the last one)."""
-        index = bisect_right(self._row_ys, line) - 1
-        return index if 0 <= index < len(self._rows) else None
-
     def _more_below(self, y: int) -> int:
         """How many new cards lie below the view, drawn on its last line (0 elsewhere)."""
         height = self.scrollable_content_region.height
-        if y != height - 1 or not self._new_ys:
+        if y != height - 1:
             return 0
-        bottom = int(self.scroll_y) + height - 1
-        return len(self._new_ys) - bisect_right(self._new_ys, bottom - 1)
+        return self._layout_of.new_below(int(self.scroll_y) + height - 1)
 
     def _more_strip(self, count: int, width: int) -> Strip:
         text = Content(f" ▼ {self.look.t('board.more_new', count=count)} ▼ ")
@@ -484,10 +468,11 @@ class CardList(ScrollView, can_focus=True):
         previous = self.cursor_id
         self.cursor_id = card_id
         scroll_before = self.scroll_y
-        if card_id is not None and card_id in self._where:
-            row = self._rows[self._where[card_id][0]]
+        found = self._layout_of.card_row(card_id)
+        if found is not None:
+            y, row = found
             self.scroll_to_region(
-                Region(0, row.y, 1, row.height), animate=False, immediate=True, force=True
+                Region(0, y, 1, row.height), animate=False, immediate=True, force=True
             )
         if previous != card_id or by_user:
             if self.scroll_y == scroll_before:
@@ -498,85 +483,93 @@ class CardList(ScrollView, can_focus=True):
         scroll_y = int(self.scroll_y)
         width = self.size.width
         for card_id in card_ids:
-            if card_id is not None and card_id in self._where:
-                row = self._rows[self._where[card_id][0]]
-                self.refresh(Region(0, row.y - scroll_y, width, row.height))
+            found = self._layout_of.card_row(card_id)
+            if found is not None:
+                y, row = found
+                self.refresh(Region(0, y - scroll_y, width, row.height))
         height = self.scrollable_content_region.height
         self.refresh(Region(0, height - 1, width, 1))  # the "new below" line
 
     def action_cursor(self, dx: int, dy: int) -> None:
-        if self.cursor_id is None or self.cursor_id not in self._where:
-            if self._order:
-                self._move_to(self._order[0], by_user=True)
+        layout = self._layout_of
+        place = layout.where.get(self.cursor_id) if self.cursor_id is not None else None
+        if place is None:
+            first = layout.first_card()
+            if first is not None:
+                self._move_to(first, by_user=True)
             elif dx:
                 self.post_message(self.Edge(self, dx))
             return
-        row_index, slot = self._where[self.cursor_id]
+        index, row_index, slot = place
         if dx:
-            row = self._rows[row_index]
+            row = layout.row(index, row_index)
             if 0 <= slot + dx < len(row.cards):
                 self._move_to(row.cards[slot + dx].id, by_user=True)
             else:
                 self.post_message(self.Edge(self, dx))
             return
-        index = row_index + dy
-        while 0 <= index < len(self._rows) and not self._rows[index].cards:
-            index += dy
-        if 0 <= index < len(self._rows):
-            cards = self._rows[index].cards
+        found = layout.next_row(index, row_index, dy)
+        if found is not None:
+            cards = layout.row(*found).cards
             self._move_to(cards[min(slot, len(cards) - 1)].id, by_user=True)
 
     def action_first(self) -> None:
-        if self._order:
-            self._move_to(self._order[0], by_user=True)
+        first = self._layout_of.first_card()
+        if first is not None:
+            self._move_to(first, by_user=True)
 
     def action_last(self) -> None:
-        if self._order:
-            self._move_to(self._order[-1], by_user=True)
+        last = self._layout_of.last_card()
+        if last is not None:
+            self._move_to(last, by_user=True)
 
     def action_page(self, direction: int) -> None:
-        if not self._order:
+        layout = self._layout_of
+        if not layout.where:
             return
-        if self.cursor_id not in self._where:
+        place = layout.where.get(self.cursor_id) if self.cursor_id is not None else None
+        if place is None:
             self.action_first()
             return
-        row_index, slot = self._where[self.cursor_id]
-        target_y = self._rows[row_index].y + direction * max(
-            1, self.scrollable_content_region.height
-        )
-        index = max(0, min(len(self._rows) - 1, bisect_right(self._row_ys, target_y) - 1))
-        while 0 <= index < len(self._rows) and not self._rows[index].cards:
-            index += 1 if direction > 0 else -1
-        index = max(0, min(len(self._rows) - 1, index))
-        if self._rows[index].cards:
-            cards = self._rows[index].cards
+        index, row_index, slot = place
+        page = max(1, self.scrollable_content_region.height)
+        found = layout.row_near(layout.row_top(index, row_index) + direction * page, direction)
+        if found is None:
+            found = layout.row_near(layout.row_top(index, row_index), -direction)
+        if found is not None:
+            cards = layout.row(*found).cards
             self._move_to(cards[min(slot, len(cards) - 1)].id, by_user=True)
 
     def jump_section(self, direction: int) -> bool:
         """Lanes: move the cursor to the first card of the next or previous lane."""
-        if not self.show_headers or not self._order:
+        layout = self._layout_of
+        if not self.show_headers or not layout.where:
             return False
-        headers = [i for i, row in enumerate(self._rows) if row.header is not None]
-        current = self._where[self.cursor_id][0] if self.cursor_id in self._where else 0
-        if direction > 0:
-            candidates = [h for h in headers if h > current]
-        else:
-            before = [h for h in headers if h < current]
-            candidates = list(reversed(before[:-1])) if before else []
-        for header in candidates:
-            following = self._rows[header + 1] if header + 1 < len(self._rows) else None
-            if following is not None and following.cards:
-                self._move_to(following.cards[0].id, by_user=True)
+        place = layout.where.get(self.cursor_id) if self.cursor_id is not None else None
+        current = place[0] if place is not None else 0
+        step = 1 if direction > 0 else -1
+        index = current + step
+        while 0 <= index < len(layout.blocks):
+            rows = layout.blocks[index].rows
+            if rows:
+                self._move_to(rows[0].cards[0].id, by_user=True)
                 return True
+            index += step
         return False
 
     def on_click(self, event: events.Click) -> None:
-        line = int(self.scroll_y) + event.y
-        index = bisect_right(self._row_ys, line) - 1
-        if not 0 <= index < len(self._rows):
-            return
-        row = self._rows[index]
+        cards = self.cards_at_line(int(self.scroll_y) + event.y)
         slot = (event.x - self.gutter.left) // (self._tile_width + TILE_GAP)
-        if 0 <= slot < len(row.cards):
+        if 0 <= slot < len(cards):
             self.focus()
-            self._move_to(row.cards[slot].id, by_user=True)
+            self._move_to(cards[slot].id, by_user=True)
+
+
+def _same_drawing(before: CardLook, now: CardLook) -> bool:
+    """Whether cards are drawn the same way (what is new, merged or merging aside)."""
+    return (
+        now.t is before.t
+        and now.projector == before.projector
+        and now.prompt_labels == before.prompt_labels
+        and now.number_width == before.number_width
+    )

@@ -1,0 +1,174 @@
+"""The card list's layout: an update told which cards changed lays out the same rows as laying
+everything out again, whatever changed (cards arriving, moving between sections, growing,
+being marked new or seen), and cards arriving lay out only the new cards."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cocreatie_tui.core.board import BoardSection, Group
+from cocreatie_tui.core.model import Card, CardSource
+from cocreatie_tui.widgets.card_layout import CardLayout
+
+GROUPS = [Group(f"g{n}", f"Thema {n}", n) for n in range(3)]
+
+
+def card(number: int, lines: int = 1) -> Card:
+    return Card(
+        id=f"c{number}",
+        number=number,
+        text="woord " * lines,
+        source=CardSource.PHONE,
+        prompt_id="p1",
+        created_at="2026-03-01T10:00:00+00:00",
+    )
+
+
+def height_of(card: Card) -> int:
+    return card.text.count("woord")
+
+
+def sections_of(cards: list[Card], places: dict[str, int]) -> list[BoardSection]:
+    """Cards in arrival order, in the section their place says (0: no theme)."""
+    by_place: list[list[Card]] = [[] for _ in range(len(GROUPS) + 1)]
+    for c in sorted(cards, key=lambda c: c.number):
+        by_place[places[c.id]].append(c)
+    return [BoardSection(None, tuple(by_place[0]))] + [
+        BoardSection(group, tuple(by_place[n + 1])) for n, group in enumerate(GROUPS)
+    ]
+
+
+def headers_of(sections: list[BoardSection], lanes: bool) -> list:
+    from textual.content import Content
+
+    return [Content(f"{s.key} {len(s.cards)}") if lanes else None for s in sections]
+
+
+def picture(layout: CardLayout) -> object:
+    """Everything a list draws and navigates by."""
+    return (
+        [
+            (
+                block.section.key,
+                block.top,
+                str(block.header),
+                [(row.y, row.height, [c.id for c in row.cards]) for row in block.rows],
+                block.ys,
+                block.new_ys,
+            )
+            for block in layout.blocks
+        ],
+        layout.tops,
+        layout.height,
+        dict(layout.where),
+    )
+
+
+def fresh(sections, lanes, tiles, new_ids) -> CardLayout:
+    layout = CardLayout()
+    layout.lay_out(sections, headers_of(sections, lanes), tiles, height_of, new_ids)
+    return layout
+
+
+step = st.tuples(
+    st.sampled_from(["arrive", "move", "grow", "mark", "seen"]),
+    st.integers(0, 10_000),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.integers(0, 12),
+    tiles=st.integers(1, 3),
+    lanes=st.booleans(),
+    steps=st.lists(step, min_size=1, max_size=12),
+)
+def test_an_update_lays_out_what_laying_out_everything_would(
+    start: int, tiles: int, lanes: bool, steps: list[tuple[str, int]]
+) -> None:
+    rng = random.Random(start * 1000 + tiles)
+    cards = [card(n, rng.randint(1, 3)) for n in range(1, start + 1)]
+    places = {c.id: rng.randint(0, len(GROUPS)) for c in cards}
+    new_ids: frozenset[str] = frozenset()
+    sections = sections_of(cards, places)
+    layout = fresh(sections, lanes, tiles, new_ids)
+    for kind, seed in steps:
+        pick = random.Random(seed)
+        changed: set[str] = set()
+        before_new = new_ids
+        if kind == "arrive" or not cards:
+            for _ in range(pick.randint(1, 4)):
+                new = card(len(cards) + 1, pick.randint(1, 3))
+                cards.append(new)
+                places[new.id] = pick.choice([0, 0, pick.randint(0, len(GROUPS))])
+                changed.add(new.id)
+                new_ids = new_ids | {new.id}
+        elif kind == "move":
+            moved = pick.choice(cards)
+            places[moved.id] = pick.randint(0, len(GROUPS))
+            changed.add(moved.id)
+        elif kind == "grow":
+            index = pick.randrange(len(cards))
+            cards[index] = replace(cards[index], text="woord " * pick.randint(1, 4))
+            changed.add(cards[index].id)
+        elif kind == "mark":
+            new_ids = new_ids | {pick.choice(cards).id}
+        else:
+            new_ids = frozenset(i for i in new_ids if pick.random() < 0.5)
+        sections = sections_of(cards, places)
+        layout.update(
+            sections,
+            headers_of(sections, lanes),
+            changed,
+            height_of,
+            new_ids,
+            before_new ^ new_ids,
+        )
+        assert picture(layout) == picture(fresh(sections, lanes, tiles, new_ids))
+
+
+def test_cards_arriving_lay_out_only_the_new_cards_and_the_row_they_complete() -> None:
+    cards = [card(n) for n in range(1, 4001)]
+    places = {c.id: n % (len(GROUPS) + 1) for n, c in enumerate(cards)}
+    sections = sections_of(cards, places)
+    layout = fresh(sections, True, 3, frozenset())
+    asked: list[str] = []
+
+    def counting(c: Card) -> int:
+        asked.append(c.id)
+        return height_of(c)
+
+    arrived = [card(n) for n in range(4001, 4006)]
+    places.update({c.id: 0 for c in arrived})  # every new card lands in the first lane
+    sections = sections_of(cards + arrived, places)
+    first_line = layout.update(
+        sections, headers_of(sections, True), {c.id for c in arrived}, counting, set(), set()
+    )
+    assert len(asked) <= len(arrived) + 2  # at most the last row of the lane again
+    assert first_line == 0  # the first lane's title: its count
+    assert picture(layout) == picture(fresh(sections, True, 3, frozenset()))
+
+
+def test_cards_arriving_at_the_end_of_a_column_redraw_from_its_last_row() -> None:
+    cards = [card(n, 2) for n in range(1, 301)]
+    sections = sections_of(cards, {c.id: 0 for c in cards})
+    layout = fresh(sections, False, 1, frozenset())
+    end = layout.height
+    arrived = card(301)
+    sections = sections_of([*cards, arrived], {c.id: 0 for c in [*cards, arrived]})
+    first_line = layout.update(
+        sections, headers_of(sections, False), {arrived.id}, height_of, {arrived.id}, {arrived.id}
+    )
+    assert first_line == end  # lines above the new card are kept as drawn
+    assert layout.new_below(0) == 1 and layout.new_below(end + 1) == 0
+
+
+def test_nothing_changed_is_no_work() -> None:
+    cards = [card(n) for n in range(1, 50)]
+    sections = sections_of(cards, {c.id: 1 for c in cards})
+    layout = fresh(sections, False, 2, frozenset())
+    assert layout.update(sections, headers_of(sections, False), set(), height_of, (), ()) is None
