@@ -16,8 +16,10 @@ from textual.widget import Widget
 from cocreatie_tui import sound
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
+from cocreatie_tui.events import SessionOpened, StateReloaded
 from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_event, cafe_of
 from cocreatie_tui.hub import Hub
+from cocreatie_tui.widgets.hub_events import listen
 from cocreatie_tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -100,7 +102,8 @@ class CafeStatusLine(StatusLine):
         return cafe_of(self.cocreatie.hub)
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        kinds = (CafeChanged, SessionOpened, StateReloaded)  # what ``cafe_event`` accepts
+        listen(self, self.cocreatie.hub_events, kinds, self.on_hub_event)
         self.set_interval(TICK_SECONDS, self.tick)
         self.show_now()
 

@@ -20,6 +20,7 @@ from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
 from cocreatie_tui.events import SessionOpened, StateReloaded
 from cocreatie_tui.features.turns import TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.i18n import Translator
+from cocreatie_tui.widgets.hub_events import listen
 from cocreatie_tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ class CompactTimer(StatusLine):
         return turns_of(self.cocreatie.hub)
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        kinds = (TurnsChanged, SessionOpened, StateReloaded)
+        listen(self, self.cocreatie.hub_events, kinds, self.on_hub_event)
         self.set_interval(TICK_SECONDS, self.tick)
         self.show_now()
 
@@ -103,8 +105,6 @@ class CompactTimer(StatusLine):
     def on_hub_event(self, event: object) -> None:
         """Turns show at once; other events (a card, a theme) do not change the timer, and the
         tick shows anything else (a speaker's new nickname) within half a second."""
-        if not isinstance(event, TurnsChanged | SessionOpened | StateReloaded):
-            return
         if isinstance(event, TurnsChanged) and event.end_signals:
             flash(self)
         self.show_now()

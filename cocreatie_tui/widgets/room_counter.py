@@ -37,19 +37,20 @@ class RoomCounter(StatusLine):
         return cast("CocreatieApp", self.app)
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self._on_hub_event)
+        # Called as the hub publishes: a card costs a comparison, the count is made later.
+        self.cocreatie.hub_events.subscribe(self, self._on_hub_event, immediate=True)
         self.set_interval(REFRESH_SECONDS, self.refresh_counts)
         self.refresh_counts()
 
     def _on_hub_event(self, event: object) -> None:
         if isinstance(event, SessionOpened | StateReloaded):
-            self.refresh_counts()
+            self.call_next(self.refresh_counts)
         elif isinstance(event, CardAdded | CardWithdrawn) and not self._count_pending:
+            self._count_pending = True
             wait = self._pacer.wait(time.monotonic())
             if wait <= 0:
-                self._count_for_cards()
+                self.call_next(self._count_for_cards)
             else:
-                self._count_pending = True
                 self.set_timer(wait, self._count_for_cards)
 
     def _count_for_cards(self) -> None:
