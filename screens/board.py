@@ -8,8 +8,8 @@ shown when its event arrives, that is once it is on disk. What the facilitator o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from dataclasses import replace
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, replace
 
 from cocreatie_tui.screens.base import AppScreen
 from cocreatie_tui.screens.board_dialogs import (
@@ -33,6 +33,7 @@ from textual.widgets import Footer, Static
 from cocreatie_tui.core.board import (
     UNGROUPED,
     BoardFilter,
+    BoardSection,
     board_sections,
     followers_by_target,
 )
@@ -49,13 +50,15 @@ from cocreatie_tui.features.board import BoardChanged, BoardFeature, board_of
 from cocreatie_tui.widgets.board_view import BoardView
 from cocreatie_tui.widgets.card_block import CardLook
 from cocreatie_tui.widgets.card_list import CardList
+from cocreatie_tui.widgets.hub_events import listen
 from cocreatie_tui.widgets.join_panel import JoinPanel
+from cocreatie_tui.widgets.pacing import BurstPacer
 from cocreatie_tui.widgets.rules_strip import RulesStrip
 from cocreatie_tui.widgets.status import BOARD_STATUS_WIDGETS
 
 WIDE_ENOUGH_FOR_JOIN_PANEL = 100
 FIXED_WIDTH = {"#card-counter", "#new-counter"}
-MAX_WAIT = 0.05  # seconds a stream of arriving cards may hold back the board's update
+MAX_WAIT = 0.05  # seconds a stream of arriving cards may hold back the board's first update
 # Belgian AZERTY keyboards type these on the digit keys without Shift.
 AZERTY_DIGITS = {"à": 0, "&": 1, "é": 2, '"': 3, "'": 4, "(": 5, "§": 6, "è": 7, "!": 8, "ç": 9}
 
@@ -120,6 +123,8 @@ class BoardScreen(AppScreen):
         self.merge_source: str | None = None
         self._arrived: list[Card] = []
         self._flush_pending = False
+        self._pacer = BurstPacer(first=MAX_WAIT)
+        self._shown: _Shown | None = None
         self._shown_count = 0
         self._room_count = 0
         self._any_cards = False
@@ -152,8 +157,10 @@ class BoardScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self._collect_arrivals, immediate=True)
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        hub_events = self.cocreatie.hub_events
+        hub_events.subscribe(self, self._collect_arrivals, immediate=True)
+        kinds = (BoardChanged, CardWithdrawn, SessionChanged, StateReloaded, SessionOpened)
+        listen(self, hub_events, kinds, self.on_hub_event)
         self.refresh_board()
 
     def on_resize(self) -> None:
@@ -174,9 +181,17 @@ class BoardScreen(AppScreen):
             return not self.board_view.fits_columns(sections)
         return self.layout_choice == "lanes"
 
-    def refresh_board(self, changed: frozenset[str] | None = None) -> None:
+    def refresh_board(
+        self, changed: frozenset[str] | None = None, arrived: Sequence[Card] = ()
+    ) -> None:
         """Show the board as the hub holds it. ``changed``: the only cards that changed since
-        the last update (new ones included), so the themes without them are left alone."""
+        the last update (new ones included), so the themes without them are left alone.
+        ``arrived``: new cards, shown without going over every card when they only add to the
+        end of their themes (the usual case)."""
+        if arrived and changed is not None and self._show_arrivals(arrived, changed):
+            return
+        # Everything is computed from the hub now: cards collected for an update are in it.
+        self._arrived.clear()
         hub, board = self.hub, self.board
         info = hub.live.info
         cards = hub.saved_cards()
@@ -199,14 +214,62 @@ class BoardScreen(AppScreen):
             projector=self.projector,
             merge_source=self.merge_source,
             prompt_labels=labels,
-            number_width=max(3, len(str(cards[-1].number))) if cards else 3,
+            number_width=_number_width(cards[-1].number if cards else 0),
             group_numbers={group.id: n for n, group in enumerate(groups, start=1)},
         )
-        self.board_view.show(sections, look, lanes=self._lanes(len(sections)), changed=changed)
+        lanes = self._lanes(len(sections))
+        self.board_view.show(sections, look, lanes=lanes, changed=changed)
+        self._shown = _Shown(sections, look, lanes, shown_filter)
         self._shown_count = sum(len(section.cards) for section in sections)
         self._room_count = sum(1 for c in cards if not c.hidden and c.merged_into is None)
         self._any_cards = bool(cards)
         self._update_header()
+
+    def _show_arrivals(self, arrived: Sequence[Card], changed: frozenset[str]) -> bool:
+        """New cards added to the end of the themes shown (False: not that simple, for
+        instance a card landing before others of its theme; the caller then computes all)."""
+        shown = self._shown
+        if shown is None or shown.lanes != self._lanes(len(shown.sections)):
+            return False
+        if shown.board_filter.prompt_id != self._prompt_id() or shown.look.projector != (
+            self.projector
+        ):
+            return False
+        live = self.hub.live.cards
+        index = {section.key: n for n, section in enumerate(shown.sections)}
+        known = set(self.board.groups)
+        added: dict[int, list[Card]] = {}
+        room = 0
+        ordered = sorted(arrived, key=lambda card: card.number)
+        for card in ordered:
+            if live.get(card.id) is not card or card.merged_into is not None:
+                return False  # changed since it arrived, or the session was reloaded
+            room += not card.hidden
+            if not shown.board_filter.matches(card):
+                continue
+            n = index.get(card.group_id if card.group_id in known else UNGROUPED)
+            if n is None:
+                return False
+            added.setdefault(n, []).append(card)
+        sections = list(shown.sections)
+        for n, cards in added.items():
+            before = sections[n].cards
+            if before and before[-1].number > cards[0].number:
+                return False
+            sections[n] = replace(sections[n], cards=before + tuple(cards))
+        self._arrived.clear()
+        look = replace(
+            shown.look,
+            new_ids=frozenset(self.unseen),
+            number_width=max(shown.look.number_width, _number_width(ordered[-1].number)),
+        )
+        self.board_view.show(sections, look, lanes=shown.lanes, changed=changed)
+        self._shown = replace(shown, sections=sections, look=look)
+        self._shown_count += sum(len(cards) for cards in added.values())
+        self._room_count += room
+        self._any_cards = True
+        self._update_header()
+        return True
 
     def _update_header(self) -> None:
         t, info = self.t, self.hub.live.info
@@ -268,15 +331,25 @@ class BoardScreen(AppScreen):
 
     def _collect_arrivals(self, event: HubEvent | object) -> None:
         """Called as the hub publishes. The cards of one write are acknowledged over a few
-        turns of the event loop (a few dozen per turn), so the board waits for a turn without
-        a new card, and updates once for the whole burst (at most ``MAX_WAIT`` later)."""
+        turns of the event loop (a few dozen per turn): after a quiet spell the board waits
+        for a turn without a new card and updates once for the whole burst (at most
+        ``MAX_WAIT`` later). While cards keep pouring in, updates come further apart (up to
+        a quarter of a second, ``BurstPacer``): each one costs a frame of the whole screen."""
         if not isinstance(event, CardAdded):
             return
-        self._arrived.append(event.card)
-        if not self._flush_pending:
-            self._flush_pending = True
-            loop = asyncio.get_running_loop()
+        card = event.card
+        self._arrived.append(card)
+        if card.source is CardSource.PHONE:  # new to the facilitator; their own cards are not
+            self.unseen.add(card.id)
+        if self._flush_pending:
+            return
+        self._flush_pending = True
+        loop = asyncio.get_running_loop()
+        wait = self._pacer.wait(loop.time())
+        if wait <= 0:
             loop.call_soon(self._when_quiet, len(self._arrived), loop.time() + MAX_WAIT)
+        else:
+            loop.call_later(wait, self.call_next, self._flush_arrivals)
 
     def _when_quiet(self, seen: int, deadline: float) -> None:
         loop = asyncio.get_running_loop()
@@ -292,7 +365,7 @@ class BoardScreen(AppScreen):
             self.refresh_board(changed=frozenset({event.card.id}))
         elif isinstance(event, SessionChanged):
             self.query_one(JoinPanel).show_url(self.cocreatie.join_url)
-            self.refresh_board()
+            self.refresh_board(changed=frozenset())  # no card is drawn differently
         elif isinstance(event, (StateReloaded, SessionOpened)):
             if isinstance(event, SessionOpened):
                 self.unseen.clear()
@@ -301,12 +374,11 @@ class BoardScreen(AppScreen):
             self.refresh_board()
 
     def _flush_arrivals(self) -> None:
-        arrived, self._arrived = self._arrived, []
         self._flush_pending = False
-        new_ids = frozenset(card.id for card in arrived)
-        # Cards from phones are new to the facilitator; those they typed themselves are not.
-        self.unseen.update(card.id for card in arrived if card.source is CardSource.PHONE)
-        self.refresh_board(changed=new_ids)
+        self._pacer.updated(asyncio.get_running_loop().time())
+        arrived = list(self._arrived)
+        if arrived:
+            self.refresh_board(changed=frozenset(card.id for card in arrived), arrived=arrived)
 
     @on(CardList.CursorMoved)
     def _seen(self, event: CardList.CursorMoved) -> None:
@@ -498,7 +570,7 @@ class BoardScreen(AppScreen):
 
     def action_all_seen(self) -> None:
         self.unseen.clear()
-        self.refresh_board()
+        self.refresh_board(changed=frozenset())  # only the marks go
 
     def action_keys(self) -> None:
         if self.query("HelpPanel"):
@@ -535,6 +607,20 @@ class BoardScreen(AppScreen):
 
     def action_export(self) -> None:
         self.cocreatie.export_reports()
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the board shows now, so that new cards can be added to it."""
+
+    sections: Sequence[BoardSection]
+    look: CardLook
+    lanes: bool
+    board_filter: BoardFilter
+
+
+def _number_width(highest: int) -> int:
+    return max(3, len(str(highest)))
 
 
 def _touched_cards(event: BoardChanged) -> frozenset[str]:

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from cocreatie_tui.core.model import Card, CardSource
@@ -345,3 +346,48 @@ async def test_the_board_keys_do_not_collide(tmp_path: Path) -> None:
         if b.action != "quit"
     }
     assert not app_keys & set(board_keys)
+
+
+@pytest.mark.parametrize("lanes", [False, True])
+async def test_cards_arriving_show_as_working_out_the_whole_board_would(
+    tmp_path: Path, monkeypatch, lanes: bool
+) -> None:
+    import cocreatie_tui.screens.board as board_screen
+
+    app = build_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        cards = await add_cards(app, *(f"idee {n}" for n in range(30)))
+        board = board_of(app.hub)
+        theme = await board.create_group("Mobiliteit", card_id=cards[0].id)
+        await board.move_card(cards[5].id, theme.id)
+        await board.set_hidden(cards[7].id, True)
+        if lanes:
+            await pilot.press("v")
+        await pilot.pause()
+        worked_out = []
+        everything = board_screen.board_sections
+        monkeypatch.setattr(
+            board_screen,
+            "board_sections",
+            lambda *args: worked_out.append(1) or everything(*args),
+        )
+        screen = app.screen
+        for burst in range(3):
+            await asyncio.gather(
+                *(
+                    app.hub.submit_card(f"golf {burst} kaart {n}", source=CardSource.PHONE)
+                    for n in range(25)
+                )
+            )
+            await until(pilot, lambda: not screen._flush_pending)
+        await add_cards(app, "van papier", source=CardSource.PAPER)
+        await until(pilot, lambda: "van papier" in screen_text(app) or not screen._flush_pending)
+        await pilot.pause()
+        assert not worked_out  # each burst was added to what was shown
+        shown = [(cl.key, cl.card_ids) for cl in screen.board_view.lists]
+        assert sum(len(ids) for _, ids in shown) == 30 + 75 + 1
+        text = screen_text(app)
+        screen.refresh_board()  # the whole board, worked out from the hub
+        await pilot.pause()
+        assert [(cl.key, cl.card_ids) for cl in screen.board_view.lists] == shown
+        assert screen_text(app) == text
