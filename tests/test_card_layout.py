@@ -172,3 +172,50 @@ def test_nothing_changed_is_no_work() -> None:
     sections = sections_of(cards, {c.id: 1 for c in cards})
     layout = fresh(sections, False, 2, frozenset())
     assert layout.update(sections, headers_of(sections, False), set(), height_of, (), ()) is None
+
+
+texts = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n"), max_size=300
+).filter(str.strip)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=texts,
+    followers=st.lists(texts, max_size=3),
+    author=st.none() | st.text(max_size=40),
+    source=st.sampled_from(list(CardSource)),
+    number=st.integers(1, 123_456),
+    number_width=st.integers(3, 6),
+    width=st.integers(8, 120),
+    flags=st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+)
+def test_a_cards_height_is_the_number_of_lines_it_draws(
+    text: str,
+    followers: list[str],
+    author: str | None,
+    source: CardSource,
+    number: int,
+    number_width: int,
+    width: int,
+    flags: tuple[bool, bool, bool, bool],
+) -> None:
+    from textual.style import Style
+
+    from cocreatie_tui.i18n import Translator
+    from cocreatie_tui.widgets.card_block import CardLook, card_height, card_lines
+
+    new, starred, hidden, projector = flags
+    shown = replace(
+        card(number), text=text, author=author, source=source, starred=starred, hidden=hidden
+    )
+    merged = [replace(card(n), text=t) for n, t in enumerate(followers, start=number + 1)]
+    look = CardLook(
+        Translator("nl"),
+        new_ids=frozenset({shown.id} if new else ()),
+        followers={shown.id: merged},
+        projector=projector,
+        number_width=number_width,
+    )
+    lines = card_lines(shown, look, width, lambda name: Style())
+    assert card_height(shown, look, width) == len(lines)

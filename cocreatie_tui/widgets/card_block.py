@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.style import Style
 
@@ -71,13 +72,34 @@ def card_signature(card: Card, look: CardLook, width: int) -> tuple[object, ...]
     )
 
 
+def _gutter(card: Card, look: CardLook) -> tuple[str, str, str]:
+    """The new mark, the number and the star in front of a card's first line."""
+    new = "●" if card.id in look.new_ids else " "
+    return new, f"{card.number:>{look.number_width}} ", "★" if card.starred else " "
+
+
+def card_height(card: Card, look: CardLook, width: int) -> int:
+    """How many lines ``card_lines`` gives, without drawing them (cards arriving are laid out
+    at once; they are drawn only when they come into view)."""
+    gutter = cell_len("".join(_gutter(card, look))) + 1
+    text_width = max(4, width - gutter)
+    height = len(wrap(Content(card.text), text_width))
+    for follower in look.followers.get(card.id, ()):
+        height += len(wrap(Content(follower.text), text_width - 2))
+    notes = card_notes(card, look)
+    if notes:
+        height += len(wrap(Content(" · ".join(notes)), text_width))
+    return height
+
+
 def card_lines(card: Card, look: CardLook, width: int, style: StyleOf) -> list[Content]:
     """The card's lines: a gutter (new mark, number, star), its text, the texts merged into
     it (each after a "+"), and a subtle line with who sent it and the facilitator's notes."""
+    new, number, star = _gutter(card, look)
     gutter = Content.assemble(
-        ("●" if card.id in look.new_ids else " ", style("card-list--new")),
-        (f"{card.number:>{look.number_width}} ", style("card-list--number")),
-        ("★" if card.starred else " ", style("card-list--star")),
+        (new, style("card-list--new")),
+        (number, style("card-list--number")),
+        (star, style("card-list--star")),
         " ",
     )
     indent = " " * gutter.cell_length

@@ -25,7 +25,13 @@ from textual.style import Style
 
 from cocreatie_tui.core.board import BoardSection
 from cocreatie_tui.core.model import Card
-from cocreatie_tui.widgets.card_block import CardLook, card_lines, card_signature, section_title
+from cocreatie_tui.widgets.card_block import (
+    CardLook,
+    card_height,
+    card_lines,
+    card_signature,
+    section_title,
+)
 from cocreatie_tui.widgets.card_layout import CardLayout
 
 TILE_MIN_WIDTH = 44
@@ -123,6 +129,7 @@ class CardList(ScrollView, can_focus=True):
         self._fingerprint: list[object] | None = None
         self._strips: dict[tuple[object, ...], list[Strip]] = {}
         self._styles: dict[str, Style] = {}
+        self._heights: dict[tuple[object, ...], int] = {}
 
     # -- what to show -------------------------------------------------------------------
 
@@ -160,6 +167,7 @@ class CardList(ScrollView, can_focus=True):
             return
         if before.merge_source != look.merge_source:
             changed = changed | {before.merge_source, look.merge_source} - {None}
+        self._trim_caches()
         first_line = self._layout_of.update(
             sections,
             self._headers(),
@@ -248,8 +256,21 @@ class CardList(ScrollView, can_focus=True):
             return [None] * len(self.sections)
         return [section_title(section, self.look) for section in self.sections]
 
+    def _trim_caches(self) -> None:
+        if len(self._blocks) > MAX_CACHED_CARDS or len(self._heights) > MAX_CACHED_CARDS:
+            self._blocks.clear()
+            self._strips.clear()
+            self._heights.clear()
+
     def _height_of(self, card: Card) -> int:
-        return len(self._card_lines(card))
+        key = self._signature(card)
+        height = self._heights.get(key)
+        if height is None:
+            lines = self._blocks.get(key)
+            look, width = self.look, self._tile_width
+            height = len(lines) if lines is not None else card_height(card, look, width)
+            self._heights[key] = height
+        return height
 
     def _layout(self, anchor: _Anchor | None = None) -> None:
         """Lay everything out again (the width, the look or the sections changed)."""
@@ -260,9 +281,7 @@ class CardList(ScrollView, can_focus=True):
         self._laid_out_width = width
         tiles = max(1, (width + TILE_GAP) // (TILE_MIN_WIDTH + TILE_GAP))
         self._tile_width = (width - TILE_GAP * (tiles - 1)) // tiles
-        if len(self._blocks) > MAX_CACHED_CARDS:
-            self._blocks.clear()
-            self._strips.clear()
+        self._trim_caches()
         layout = self._layout_of
         layout.lay_out(self.sections, self._headers(), tiles, self._height_of, self.look.new_ids)
         # Unchanged lines keep their drawings: only a list whose cards changed is redrawn.
