@@ -276,8 +276,10 @@ class BoardScreen(AppScreen):
         self._show("#focus-question", info.title)
         self._show("#card-counter", t("board.cards_count", count=self._room_count))
         self._show("#board-empty", t("board.no_cards"), not self._any_cards)
-        new_count = t("board.new_count", count=len(self.unseen))
-        self._show("#new-counter", new_count, bool(self.unseen) and not self.projector)
+        # Blank rather than hidden when nothing is new: the header keeps its layout (a layout
+        # pass is a frame of the whole screen) when the first new card comes or the last goes.
+        new_count = t("board.new_count", count=len(self.unseen)) if self.unseen else ""
+        self._show("#new-counter", new_count, not self.projector)
         prompts = info.prompts
         active = next(n for n, p in enumerate(prompts, 1) if p.id == info.active_prompt.id)
         total = len(prompts)
