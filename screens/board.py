@@ -335,8 +335,8 @@ class BoardScreen(AppScreen):
         """Called as the hub publishes. The cards of one write are acknowledged over a few
         turns of the event loop (a few dozen per turn): after a quiet spell the board waits
         for a turn without a new card and updates once for the whole burst (at most
-        ``MAX_WAIT`` later). While cards keep pouring in, updates come further apart (up to
-        a quarter of a second, ``BurstPacer``): each one costs a frame of the whole screen."""
+        ``MAX_WAIT`` later). While cards pour in (many in each update), updates come further
+        apart (up to a quarter of a second, ``BurstPacer``): each costs a frame of the screen."""
         if not isinstance(event, CardAdded):
             return
         card = event.card
@@ -377,8 +377,8 @@ class BoardScreen(AppScreen):
 
     def _flush_arrivals(self) -> None:
         self._flush_pending = False
-        self._pacer.updated(asyncio.get_running_loop().time())
         arrived = list(self._arrived)
+        self._pacer.updated(asyncio.get_running_loop().time(), len(arrived))
         if arrived:
             self.refresh_board(changed=frozenset(card.id for card in arrived), arrived=arrived)
 

@@ -31,6 +31,7 @@ class RoomCounter(StatusLine):
         super().__init__(id="room-counter")
         self._pacer = BurstPacer()
         self._count_pending = False
+        self._cards_since = 0
 
     @property
     def cocreatie(self) -> CocreatieApp:
@@ -45,7 +46,10 @@ class RoomCounter(StatusLine):
     def _on_hub_event(self, event: object) -> None:
         if isinstance(event, SessionOpened | StateReloaded):
             self.call_next(self.refresh_counts)
-        elif isinstance(event, CardAdded | CardWithdrawn) and not self._count_pending:
+        elif isinstance(event, CardAdded | CardWithdrawn):
+            self._cards_since += 1
+            if self._count_pending:
+                return
             self._count_pending = True
             wait = self._pacer.wait(time.monotonic())
             if wait <= 0:
@@ -55,7 +59,8 @@ class RoomCounter(StatusLine):
 
     def _count_for_cards(self) -> None:
         self._count_pending = False
-        self._pacer.updated(time.monotonic())
+        self._pacer.updated(time.monotonic(), self._cards_since)
+        self._cards_since = 0
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
