@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from cocreatie_tui.screens.base import AppScreen
+from cocreatie_tui.screens.board_content import (
+    Shown,
+    add_arrivals,
+    number_width,
+    place_names,
+    section_of,
+)
 from cocreatie_tui.screens.board_dialogs import (
     ALL_PROMPTS,
     FOLLOW_ACTIVE,
@@ -31,10 +38,14 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cocreatie_tui.core.board import (
+    BY_TABLE,
+    BY_THEME,
+    GROUPINGS,
     UNGROUPED,
     BoardFilter,
     BoardSection,
     board_sections,
+    cafe_sections,
     followers_by_target,
 )
 from cocreatie_tui.core.model import Card, CardSource
@@ -47,6 +58,7 @@ from cocreatie_tui.events import (
     StateReloaded,
 )
 from cocreatie_tui.features.board import BoardChanged, BoardFeature, board_of
+from cocreatie_tui.features.cafe import CafeChanged, cafe_of
 from cocreatie_tui.widgets.board_view import BoardView
 from cocreatie_tui.widgets.card_block import CardLook
 from cocreatie_tui.widgets.card_list import CardList
@@ -102,6 +114,7 @@ class BoardScreen(AppScreen):
         Binding("a", "all_prompts", "board.key.all_prompts", show=False, id="board.all_prompts"),
         Binding("b,f5", "projector", "board.key.projector", id="board.projector"),
         Binding("v", "lanes", "board.key.lanes", show=False, id="board.lanes"),
+        Binding("o", "grouping", "board.key.grouping", show=False, id="board.grouping"),
         Binding("u", "next_new", "board.key.next_new", show=False, id="board.next_new"),
         Binding("U", "all_seen", "board.key.all_seen", show=False, id="board.all_seen"),
         Binding("j", "join", "key.join", show=False, id="board.join"),
@@ -120,11 +133,12 @@ class BoardScreen(AppScreen):
         self.prompt_scope = FOLLOW_ACTIVE
         self.projector = False
         self.layout_choice = "auto"
+        self.grouping = BY_THEME  # or the world café's tables or rounds
         self.merge_source: str | None = None
         self._arrived: list[Card] = []
         self._flush_pending = False
         self._pacer = BurstPacer(first=MAX_WAIT)
-        self._shown: _Shown | None = None
+        self._shown: Shown | None = None
         self._shown_count = 0
         self._room_count = 0
         self._any_cards = False
@@ -159,7 +173,14 @@ class BoardScreen(AppScreen):
     def on_mount(self) -> None:
         hub_events = self.cocreatie.hub_events
         hub_events.subscribe(self, self._collect_arrivals, immediate=True)
-        kinds = (BoardChanged, CardWithdrawn, SessionChanged, StateReloaded, SessionOpened)
+        kinds = (
+            BoardChanged,
+            CardWithdrawn,
+            SessionChanged,
+            StateReloaded,
+            SessionOpened,
+            CafeChanged,
+        )
         listen(self, hub_events, kinds, self.on_hub_event)
         self.refresh_board()
 
@@ -201,7 +222,10 @@ class BoardScreen(AppScreen):
         shown_filter = replace(
             self.board_filter, prompt_id=prompt_id, show_hidden=not self.projector
         )
-        sections = board_sections(cards, groups, shown_filter, followers)
+        if self.grouping == BY_THEME:
+            sections = board_sections(cards, groups, shown_filter, followers)
+        else:
+            sections = cafe_sections(cards, self.grouping, shown_filter, followers)
         labels = {}
         if prompt_id is None and len(info.prompts) > 1:
             labels = {
@@ -214,62 +238,54 @@ class BoardScreen(AppScreen):
             projector=self.projector,
             merge_source=self.merge_source,
             prompt_labels=labels,
-            number_width=_number_width(cards[-1].number if cards else 0),
+            number_width=number_width(cards[-1].number if cards else 0),
             group_numbers={group.id: n for n, group in enumerate(groups, start=1)},
+            place_names=self._place_names(sections),
         )
         lanes = self._lanes(len(sections))
         self.board_view.show(sections, look, lanes=lanes, changed=changed)
-        self._shown = _Shown(sections, look, lanes, shown_filter)
+        self._shown = Shown(sections, look, lanes, shown_filter, self.grouping)
         self._shown_count = sum(len(section.cards) for section in sections)
         self._room_count = sum(1 for c in cards if not c.hidden and c.merged_into is None)
         self._any_cards = bool(cards)
         self._update_header()
 
     def _show_arrivals(self, arrived: Sequence[Card], changed: frozenset[str]) -> bool:
-        """New cards added to the end of the themes shown (False: not that simple, for
-        instance a card landing before others of its theme; the caller then computes all)."""
+        """New cards added to the end of the sections shown (False: not that simple; the
+        caller then works out the whole board)."""
         shown = self._shown
-        if shown is None or shown.lanes != self._lanes(len(shown.sections)):
-            return False
-        if shown.board_filter.prompt_id != self._prompt_id() or shown.look.projector != (
-            self.projector
+        if (
+            shown is None
+            or shown.lanes != self._lanes(len(shown.sections))
+            or shown.grouping != self.grouping
+            or shown.board_filter.prompt_id != self._prompt_id()
+            or shown.look.projector != self.projector
         ):
             return False
-        live = self.hub.live.cards
-        index = {section.key: n for n, section in enumerate(shown.sections)}
-        known = set(self.board.groups)
-        added: dict[int, list[Card]] = {}
-        room = 0
-        ordered = sorted(arrived, key=lambda card: card.number)
-        for card in ordered:
-            if live.get(card.id) is not card or card.merged_into is not None:
-                return False  # changed since it arrived, or the session was reloaded
-            room += not card.hidden
-            if not shown.board_filter.matches(card):
-                continue
-            n = index.get(card.group_id if card.group_id in known else UNGROUPED)
-            if n is None:
-                return False
-            added.setdefault(n, []).append(card)
-        sections = list(shown.sections)
-        for n, cards in added.items():
-            before = sections[n].cards
-            if before and before[-1].number > cards[0].number:
-                return False
-            sections[n] = replace(sections[n], cards=before + tuple(cards))
+        section_key = section_of(self.grouping, self.board.groups)
+        added = add_arrivals(shown, arrived, self.hub.live.cards, section_key)
+        if added is None:
+            return False
         self._arrived.clear()
         look = replace(
             shown.look,
             new_ids=frozenset(self.unseen),
-            number_width=max(shown.look.number_width, _number_width(ordered[-1].number)),
+            number_width=max(shown.look.number_width, number_width(added.highest_number)),
         )
-        self.board_view.show(sections, look, lanes=shown.lanes, changed=changed)
-        self._shown = replace(shown, sections=sections, look=look)
-        self._shown_count += sum(len(cards) for cards in added.values())
-        self._room_count += room
+        self.board_view.show(added.sections, look, lanes=shown.lanes, changed=changed)
+        self._shown = replace(shown, sections=added.sections, look=look)
+        self._shown_count += added.shown
+        self._room_count += added.for_room
         self._any_cards = True
         self._update_header()
         return True
+
+    def _place_names(self, sections: Sequence[BoardSection]) -> dict[str, str]:
+        try:
+            tables = cafe_of(self.hub).cafe.tables
+        except LookupError:
+            tables = []
+        return place_names(self.grouping, sections, self.t, tables)
 
     def _update_header(self) -> None:
         t, info = self.t, self.hub.live.info
@@ -299,6 +315,8 @@ class BoardScreen(AppScreen):
             hint = t("board.merge_hint", number=number)
         elif self.board_filter.narrows:
             hint = t("board.filter_line", what=self._filter_words(), count=self._shown_count)
+        elif self.grouping != BY_THEME:
+            hint = t(f"board.grouping.{self.grouping}")
         self._show("#board-hint", hint, bool(hint) and not self.projector)
 
     def _show(self, selector: str, text: str, display: bool = True) -> None:
@@ -361,7 +379,10 @@ class BoardScreen(AppScreen):
             self.call_next(self._flush_arrivals)
 
     def on_hub_event(self, event: HubEvent | object) -> None:
-        if isinstance(event, BoardChanged):
+        if isinstance(event, CafeChanged):
+            if self.grouping == BY_TABLE:
+                self.refresh_board(changed=frozenset())  # a table's theme may have changed
+        elif isinstance(event, BoardChanged):
             self.refresh_board(changed=_touched_cards(event))
         elif isinstance(event, CardWithdrawn):
             self.refresh_board(changed=frozenset({event.card.id}))
@@ -391,7 +412,9 @@ class BoardScreen(AppScreen):
 
     def on_key(self, event: events.Key) -> None:
         number = AZERTY_DIGITS.get(event.character or "")
-        if number is not None and isinstance(self.focused, CardList):
+        if number is None or self.grouping != BY_THEME:
+            return
+        if isinstance(self.focused, CardList):
             event.stop()
             self.action_to_group(number)
 
@@ -412,7 +435,16 @@ class BoardScreen(AppScreen):
 
         self.run_worker(run(), group="board-commands")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Moving a card into a theme by its number (or the picker) is for the theme columns:
+        grouped by table or round the keys are shown greyed out and do nothing."""
+        if action in ("to_group", "move_card") and self.grouping != BY_THEME:
+            return None
+        return True
+
     def action_to_group(self, number: int) -> None:
+        if self.grouping != BY_THEME:
+            return
         card_id = self._selected()
         if card_id is None:
             return
@@ -557,9 +589,15 @@ class BoardScreen(AppScreen):
         self.refresh_board()
 
     def action_lanes(self) -> None:
-        sections = len(self.board.groups) + 1
+        sections = len(self._shown.sections) if self._shown else len(self.board.groups) + 1
         self.layout_choice = "columns" if self._lanes(sections) else "lanes"
         self.refresh_board()
+
+    def action_grouping(self) -> None:
+        """Themes, then the world café's tables, then its rounds, then themes again."""
+        self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
+        self.refresh_board(changed=frozenset())
+        self.refresh_bindings()
 
     def action_next_new(self) -> None:
         shown = [card_id for cl in self.board_view.lists for card_id in cl.card_ids]
@@ -609,20 +647,6 @@ class BoardScreen(AppScreen):
 
     def action_export(self) -> None:
         self.cocreatie.export_reports()
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """What the board shows now, so that new cards can be added to it."""
-
-    sections: Sequence[BoardSection]
-    look: CardLook
-    lanes: bool
-    board_filter: BoardFilter
-
-
-def _number_width(highest: int) -> int:
-    return max(3, len(str(highest)))
 
 
 def _touched_cards(event: BoardChanged) -> frozenset[str]:

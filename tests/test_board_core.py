@@ -252,3 +252,32 @@ def test_prompt_ids_are_never_reused_and_prompt_text_is_checked() -> None:
 def test_groups_from_documents_skip_damaged_ones() -> None:
     table = {"ga": {"id": "ga", "name": "A", "position": 1}, "bad": {"name": "x"}}
     assert rules.groups_from_documents(table) == {"ga": Group("ga", "A", 1)}
+
+
+def test_grouped_by_cafe_table_or_round_cards_outside_the_cafe_come_last() -> None:
+    cards = make_cards("buiten", "t2 r1", "t1 r1", "t1 r2", "verborgen", "samen", "t2 r2")
+    tags = {"c2": (2, 1), "c3": (1, 1), "c4": (1, 2), "c5": (1, 1), "c6": (2, 1), "c7": (2, 2)}
+    for card_id, (table, round_number) in tags.items():
+        cards[card_id].table, cards[card_id].round = table, round_number
+    cards["c5"].hidden = True
+    cards["c6"].merged_into = "c3"  # shown inside the card it joined
+    ordered = sorted(cards.values(), key=lambda c: c.number)
+    room = BoardFilter(show_hidden=False)
+
+    by_table = rules.cafe_sections(ordered, rules.BY_TABLE, room)
+    assert [(s.key, [c.id for c in s.cards]) for s in by_table] == [
+        ("table:1", ["c3", "c4"]),
+        ("table:2", ["c2", "c7"]),
+        ("table:-", ["c1"]),
+    ]
+    by_round = rules.cafe_sections(ordered, rules.BY_ROUND, room)
+    assert [(s.key, [c.id for c in s.cards]) for s in by_round] == [
+        ("round:1", ["c2", "c3"]),
+        ("round:2", ["c4", "c7"]),
+        ("round:-", ["c1"]),
+    ]
+    assert rules.place_of(cards["c4"], rules.BY_TABLE) == "table:1"
+    assert rules.place_of(cards["c1"], rules.BY_ROUND) == "round:-"
+    # Nothing to show is one empty column "outside the café", never no column at all.
+    (empty,) = rules.cafe_sections(ordered, rules.BY_TABLE, BoardFilter(text="niets"))
+    assert empty.key == "table:-" and empty.cards == ()

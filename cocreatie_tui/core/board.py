@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cocreatie_tui.core import text as text_rules
+from cocreatie_tui.core.cafe import cards_by_round, cards_by_table
 from cocreatie_tui.core.model import Card, CardSource, Prompt
 
 GROUP_NAME_MAX = 60
 UNDO_DEPTH = 50
 UNGROUPED = ""
 """The group filter value that means "cards without a theme"."""
+
+BY_THEME, BY_TABLE, BY_ROUND = "theme", "table", "round"
+GROUPINGS = (BY_THEME, BY_TABLE, BY_ROUND)
+"""What the board's columns are: themes, world-café tables or world-café rounds."""
 
 BOARD_FIELDS = ("text", "history", "hidden", "starred", "group_id", "merged_into")
 """The card fields the board owns; undo restores these and nothing else."""
@@ -424,13 +429,17 @@ class BoardFilter:
 
 @dataclass(frozen=True)
 class BoardSection:
-    """One column or lane: the cards of a theme (``group`` None: without a theme)."""
+    """One column or lane: the cards of a theme (``group`` None: without a theme), or, when
+    the board groups by world-café table or round, of one table or round (``place``)."""
 
     group: Group | None
     cards: tuple[Card, ...]
+    place: str | None = None
 
     @property
     def key(self) -> str:
+        if self.place is not None:
+            return self.place
         return self.group.id if self.group is not None else UNGROUPED
 
 
@@ -476,3 +485,40 @@ def board_sections(
     if board_filter.group_id is not None:
         sections = [s for s in sections if s.key == board_filter.group_id]
     return sections
+
+
+def place_key(grouping: str, number: int | None) -> str:
+    """The section key of a café table or round ("table:3"); "table:-" for cards sent outside
+    the café."""
+    return f"{grouping}:{'-' if number is None else number}"
+
+
+def place_of(card: Card, grouping: str) -> str:
+    return place_key(grouping, card.table if grouping == BY_TABLE else card.round)
+
+
+def cafe_sections(
+    cards_in_order: Sequence[Card],
+    grouping: str,
+    board_filter: BoardFilter = BoardFilter(),
+    followers: Mapping[str, Sequence[Card]] | None = None,
+) -> list[BoardSection]:
+    """The sections when the board groups by world-café table (``BY_TABLE``) or round
+    (``BY_ROUND``): one per table or round that has cards, in their order, then the cards sent
+    outside the café. The cards shown are those ``board_sections`` shows, merged ones inside
+    the card they joined."""
+    if followers is None:
+        followers = followers_by_target(cards_in_order)
+    ids = {card.id for card in cards_in_order}
+    shown = [
+        card
+        for card in cards_in_order
+        if (card.merged_into is None or card.merged_into not in ids)
+        and board_filter.matches(card, followers.get(card.id, ()))
+    ]
+    grouped = cards_by_table(shown) if grouping == BY_TABLE else cards_by_round(shown)
+    sections = [
+        BoardSection(None, tuple(cards), place=place_key(grouping, number))
+        for number, cards in grouped.items()
+    ]
+    return sections or [BoardSection(None, (), place=place_key(grouping, None))]

@@ -34,11 +34,16 @@ class CardLook:
     prompt_labels: Mapping[str, str] = field(default_factory=dict)
     number_width: int = 3
     group_numbers: Mapping[str, int] = field(default_factory=dict)
+    place_names: Mapping[str, str] = field(default_factory=dict)
+    """Titles of world-café tables and rounds by section key ("Tafel 3 · Mobiliteit")."""
 
 
 def section_title(section: BoardSection, look: CardLook) -> Content:
     """A column or lane title: the number key that moves a card there, the name, the count."""
     count = len(section.cards)
+    if section.place is not None:  # a café table's theme is the facilitator's text: plain
+        name = look.place_names.get(section.place, section.place)
+        return Content.assemble(Content(name), (f"  {count}", "dim"))
     if section.group is None:
         key = "" if look.projector else "0 "
         return Content.assemble(
