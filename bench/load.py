@@ -1,6 +1,6 @@
 """Load: simulated phones over loopback against the real app, and against a bare aiohttp handler.
 
-    python bench/load.py [--phones 500] [--cards 5] [--existing 2000] [--streams 1000]
+    python bench/load.py [--phones 500] [--cards 5] [--existing 2000] [--streams 1000] [--runs 5]
 
 The server runs in its own process: the real app (the same factory as ``cocreatie --headless``,
 board and all) on a data folder whose session already holds ``--existing`` cards, with default
@@ -14,7 +14,8 @@ sets a cookie; an SSE stream) in its own process, and the ratio of throughputs i
 
 Printed: cards/s, p50/p99 latency, errors, lost cards (acknowledged but not in the data file
 after the run), event-loop lag (p99 and worst) during the card burst, the time for a prompt
-change to reach every stream, and the server's peak resident memory.
+change to reach every stream, and the server's peak resident memory. With ``--runs N`` all of
+it N times, then medians over the runs and the lag samples of every run pooled.
 """
 
 from __future__ import annotations
@@ -449,7 +450,8 @@ def report(result: Result) -> None:
     print(f"peak resident mem   {result.peak_rss_mb:.0f} MB")
 
 
-async def orchestrate(args: argparse.Namespace) -> int:
+async def one_run(args: argparse.Namespace) -> tuple[Result, Result]:
+    """One session of ``--existing`` cards under the load, then the bare handler."""
     with tempfile.TemporaryDirectory(prefix="cocreatie-load-") as folder:
         data_dir = Path(folder) / "data"
         started = time.perf_counter()
@@ -469,27 +471,94 @@ async def orchestrate(args: argparse.Namespace) -> int:
         bare = await run_load(
             bare_server, "bare aiohttp handler", args.phones, args.cards, args.streams
         )
-    report(ours)
-    report(bare)
-    ratio = ours.throughput / bare.throughput if bare.throughput else float("nan")
-    print(f"\nthroughput ratio    {ratio:.2f} of the bare handler")
+    return ours, bare
+
+
+def ratio_of(ours: Result, bare: Result) -> float:
+    return ours.throughput / bare.throughput if bare.throughput else float("nan")
+
+
+def checks_of(ours: Result, bare: Result, streams: int) -> dict[str, bool]:
     lag99 = percentile(ours.lag, 0.99) * 1000 if ours.lag else float("nan")
     worst = max(ours.lag) * 1000 if ours.lag else float("nan")
-    checks = {
+    return {
         "0 errors": not ours.errors,
         "0 lost": ours.lost == 0,
-        "throughput >= half of bare": ratio >= 0.5,
+        "throughput >= half of bare": ratio_of(ours, bare) >= 0.5,
         "lag p99 <= 20 ms": lag99 <= 20,
         "lag worst <= 100 ms": worst <= 100,
-        f"{args.streams} streams see the prompt within 0.5 s": (
-            len(ours.prompt_delays) >= args.streams and max(ours.prompt_delays) <= 0.5
+        f"{streams} streams see the prompt within 0.5 s": (
+            len(ours.prompt_delays) >= streams and max(ours.prompt_delays) <= 0.5
         ),
         "peak memory <= 150 MB": ours.peak_rss_mb <= 150,
     }
+
+
+def summarise(runs: list[tuple[Result, Result]]) -> None:
+    """Medians over the runs (min-max), and the loop's lag pooled over every run's samples:
+    one run has only 70 to 100 samples, so its "p99" is its worst sample."""
+    ms = 1000
+
+    def row(label: str, values: list[float], unit: str, digits: int = 0) -> None:
+        if not values:
+            return
+        median = statistics.median(values)
+        print(
+            f"{label:<34}{median:>9.{digits}f} {unit:<8}"
+            f"({min(values):.{digits}f}-{max(values):.{digits}f})"
+        )
+
+    print(f"\n== medians over {len(runs)} runs (min-max)")
+    for index, label in ((0, "ours"), (1, "bare")):
+        results = [run[index] for run in runs]
+        row(f"{label}: throughput", [r.throughput for r in results], "cards/s")
+        lat = [r for r in results if r.latencies]
+        row(f"{label}: latency p50", [statistics.median(r.latencies) * ms for r in lat], "ms")
+        row(f"{label}: latency p99", [percentile(r.latencies, 0.99) * ms for r in lat], "ms")
+        lagged = [r for r in results if r.lag]
+        for name, fraction in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
+            values = [percentile(r.lag, fraction) * ms for r in lagged]
+            row(f"{label}: loop lag {name}", values, "ms", 1)
+        row(f"{label}: loop lag worst", [max(r.lag) * ms for r in lagged], "ms", 1)
+        pooled = sorted(lag for r in lagged for lag in r.lag)
+        if pooled:
+            print(
+                f"{label + ': loop lag, all runs pooled':<34}"
+                f"p99 {percentile(pooled, 0.99) * ms:.1f} ms, worst {pooled[-1] * ms:.1f} ms "
+                f"({len(pooled)} samples)"
+            )
+        prompt = [max(r.prompt_delays) * ms for r in results if r.prompt_delays]
+        row(f"{label}: prompt change, worst", prompt, "ms")
+        row(f"{label}: peak resident memory", [r.peak_rss_mb for r in results], "MB")
+    row("throughput ratio", [ratio_of(ours, bare) for ours, bare in runs], "", 2)
+    ours_all = [ours for ours, _ in runs]
+    print(
+        f"errors / lost cards, all runs      {sum(len(r.errors) for r in ours_all)} / "
+        f"{sum(r.lost or 0 for r in ours_all)}"
+    )
+
+
+async def orchestrate(args: argparse.Namespace) -> int:
+    runs = []
+    for n in range(args.runs):
+        if args.runs > 1:
+            print(f"\n######## run {n + 1} of {args.runs}")
+        ours, bare = await one_run(args)
+        report(ours)
+        report(bare)
+        print(f"\nthroughput ratio    {ratio_of(ours, bare):.2f} of the bare handler")
+        runs.append((ours, bare))
+    passed = {check: 0 for check in checks_of(*runs[0], args.streams)}
+    for ours, bare in runs:
+        for check, ok in checks_of(ours, bare, args.streams).items():
+            passed[check] += ok
+    if args.runs > 1:
+        summarise(runs)
     print()
-    for check, ok in checks.items():
-        print(f"{'PASS' if ok else 'FAIL'}  {check}")
-    return 0 if all(checks.values()) else 1
+    for check, count in passed.items():
+        verdict = "PASS" if count == len(runs) else "FAIL"
+        print(f"{verdict}  {check}" + (f"  ({count} of {len(runs)} runs)" if args.runs > 1 else ""))
+    return 0 if all(count == len(runs) for count in passed.values()) else 1
 
 
 def main() -> int:
@@ -507,6 +576,9 @@ def main() -> int:
         "--streams", type=int, default=1000, help="open streams for the prompt test"
     )
     parser.add_argument("--profile", metavar="FILE", help="run the app's server under cProfile")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repeat everything and print medians over the runs"
+    )
     parser.add_argument(
         "--web-only", action="store_true", help="hub, store and web server without the terminal UI"
     )
