@@ -71,6 +71,13 @@ CARD_TAG_FIELDS = frozenset({"table", "round"})
 WITHDRAWN_NOTE = "withdrawn by participant"
 PHONE_SEEN_WINDOW_SECONDS = 120.0
 
+# Python collects its youngest objects every 700 allocations by default: under 500 phones and
+# the board in the same loop that is hundreds of passes a second (~0.2 ms each) and a full
+# pass every second or two (30-60 ms). Requests and frames allocate in bursts and free most of
+# it at once, so rarer passes cost far less: bench/load.py, real app, 1,600 -> 1,900 cards/s
+# and the worst loop lag 66 -> 40 ms (docs/PERFORMANCE.md).
+GC_THRESHOLDS = (10_000, 20, 20)
+
 
 def is_withdrawn(card: Card) -> bool:
     return any(note.startswith(WITHDRAWN_NOTE) for note in card.history)
@@ -294,6 +301,7 @@ class Hub:
         # The session's records live as long as the process: keep them out of the garbage
         # collector's full passes, which otherwise stall the loop for ~100 ms in a big session.
         gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         self.publish(SessionOpened(state.info.id))
 
     async def close(self) -> None:
