@@ -72,11 +72,11 @@ WITHDRAWN_NOTE = "withdrawn by participant"
 PHONE_SEEN_WINDOW_SECONDS = 120.0
 
 # Python collects its youngest objects every 700 allocations by default: under 500 phones and
-# the board in the same loop that is hundreds of passes a second (~0.2 ms each) and a full
-# pass every second or two (30-60 ms). Requests and frames allocate in bursts and free most of
-# it at once, so rarer passes cost far less: bench/load.py, real app, 1,600 -> 1,900 cards/s
-# and the worst loop lag 66 -> 40 ms (docs/PERFORMANCE.md).
-GC_THRESHOLDS = (10_000, 20, 20)
+# the board in the same loop that is hundreds of passes a second. Requests and frames allocate
+# in bursts and free most of it at once, so rarer passes cost less in all; the middle generation
+# stays small (5 x 5,000 objects) so that no single pass holds the loop long. bench/load.py,
+# real app: the longest collection during the burst ~15 ms instead of 35-60 (docs/PERFORMANCE.md).
+GC_THRESHOLDS = (5_000, 5, 10)
 
 
 def is_withdrawn(card: Card) -> bool:
