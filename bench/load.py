@@ -15,7 +15,9 @@ sets a cookie; an SSE stream) in its own process, and the ratio of throughputs i
 Printed: cards/s, p50/p99 latency, errors, lost cards (acknowledged but not in the data file
 after the run), event-loop lag (p99 and worst) during the card burst, the time for a prompt
 change to reach every stream, and the server's peak resident memory. With ``--runs N`` all of
-it N times, then medians over the runs and the lag samples of every run pooled.
+it N times, then medians over the runs and the lag samples of every run pooled. With
+``--breakdown``, where the server's event loop spent the burst (timing every callback slows
+the server a little).
 """
 
 from __future__ import annotations
@@ -75,8 +77,35 @@ def _track_gc() -> None:
     gc.callbacks.append(callback)
 
 
+CALLBACKS: list[tuple[float, float, str]] = []
+
+
+def _time_callbacks() -> None:
+    """Time every callback the event loop runs (``--breakdown``): what held the loop, by kind."""
+    import asyncio.events
+
+    run = asyncio.events.Handle._run
+
+    def name_of(callback: object) -> str:
+        task = getattr(callback, "__self__", None)
+        if isinstance(task, asyncio.Task):
+            coro = task.get_coro()
+            return str(getattr(coro, "__qualname__", type(coro).__name__))
+        return str(getattr(callback, "__qualname__", type(callback).__name__))
+
+    def timed(handle: asyncio.events.Handle) -> None:
+        started = time.monotonic()
+        try:
+            run(handle)
+        finally:
+            CALLBACKS.append((started, time.monotonic() - started, name_of(handle._callback)))
+
+    asyncio.events.Handle._run = timed  # type: ignore[method-assign]
+
+
 def write_stats(path: Path, samples: list[tuple[float, float]], writes: int = 0) -> None:
-    path.write_text(json.dumps({"lag": samples, "gc": GC_PAUSES, "writes": writes}))
+    stats = {"lag": samples, "gc": GC_PAUSES, "writes": writes, "callbacks": CALLBACKS}
+    path.write_text(json.dumps(stats))
 
 
 def profiled(main: Callable[[], Coroutine[object, object, None]]) -> None:
@@ -97,6 +126,9 @@ def serve_cocreatie(data_dir: Path, stats: Path) -> int:
     from cocreatie_tui.config import AppConfig
     from cocreatie_tui.factory import make_app
 
+    _track_gc()
+    if os.environ.get("COCREATIE_LOAD_BREAKDOWN"):
+        _time_callbacks()
     config = AppConfig(data_dir=data_dir, host="127.0.0.1", port=0, headless=True)
     _log_to_file(config.log_path)
     app = make_app(config)
@@ -128,6 +160,8 @@ def serve_web_only(data_dir: Path, stats: Path) -> int:
 
     async def main() -> None:
         _track_gc()
+        if os.environ.get("COCREATIE_LOAD_BREAKDOWN"):
+            _time_callbacks()
         if os.environ.get("COCREATIE_LOAD_SLOW"):  # log callbacks that hold the loop long
             import logging
 
@@ -259,6 +293,7 @@ class Result:
     gc: list[tuple[int, float]] = field(default_factory=list)
     writes: int = 0
     lost: int | None = None
+    callbacks: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -273,8 +308,11 @@ class Server:
         self.base = f"http://127.0.0.1:{url.port}{url.path.lower()}"
 
     @classmethod
-    async def start(cls, *args: str, stats: Path, profile: str | None = None) -> Server:
+    async def start(
+        cls, *args: str, stats: Path, profile: str | None = None, breakdown: bool = False
+    ) -> Server:
         env = dict(os.environ, COCREATIE_LOAD_PROFILE=profile or "")
+        env["COCREATIE_LOAD_BREAKDOWN"] = "1" if breakdown else ""
         process = await asyncio.create_subprocess_exec(
             sys.executable, __file__, *args, str(stats), env=env,
             stdout=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
@@ -394,6 +432,11 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
         for at, gen, pause in stats.get("gc", [])
         if result.started <= at <= result.ended
     ]
+    result.callbacks = [
+        (name, took)
+        for at, took, name in stats.get("callbacks", [])
+        if result.started <= at <= result.ended
+    ]
     return result
 
 
@@ -448,6 +491,32 @@ def report(result: Result) -> None:
             f"p50 {statistics.median(delays) * ms:.0f} ms, worst {max(delays) * ms:.0f} ms"
         )
     print(f"peak resident mem   {result.peak_rss_mb:.0f} MB")
+    if result.callbacks:
+        report_breakdown(result)
+
+
+TEXTUAL = ("MessagePump.", "Timer.", "serve_cocreatie.")  # the app's own task runs Textual's App
+
+
+def report_breakdown(result: Result) -> None:
+    """Where the event loop's time went during the card burst, by callback (``--breakdown``);
+    garbage collection happens inside callbacks and is counted in them too."""
+    ms = 1000
+    window = result.ended - result.started
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for name, took in result.callbacks:
+        totals[name] = totals.get(name, 0.0) + took
+        counts[name] = counts.get(name, 0) + 1
+    busy = sum(totals.values())
+    textual = sum(took for name, took in totals.items() if name.startswith(TEXTUAL))
+    collected = sum(pause for _, pause in result.gc)
+    print(
+        f"loop busy           {busy * ms:.0f} ms of the {window * ms:.0f} ms burst; terminal UI "
+        f"(Textual) {textual * ms:.0f} ms; garbage collection {collected * ms:.0f} ms"
+    )
+    for name, took in sorted(totals.items(), key=lambda item: -item[1])[:8]:
+        print(f"  {took * ms:7.0f} ms {counts[name]:6d}x  {name}")
 
 
 async def one_run(args: argparse.Namespace) -> tuple[Result, Result]:
@@ -461,7 +530,11 @@ async def one_run(args: argparse.Namespace) -> tuple[Result, Result]:
         )
         mode = "--serve-web-only" if args.web_only else "--serve-cocreatie"
         server = await Server.start(
-            mode, str(data_dir), stats=Path(folder) / "c.json", profile=args.profile
+            mode,
+            str(data_dir),
+            stats=Path(folder) / "c.json",
+            profile=args.profile,
+            breakdown=args.breakdown,
         )
         name = "cocreatie: hub, store and web only" if args.web_only else "cocreatie (real app)"
         ours = await run_load(server, name, args.phones, args.cards, args.streams)
@@ -527,6 +600,8 @@ def summarise(runs: list[tuple[Result, Result]]) -> None:
                 f"p99 {percentile(pooled, 0.99) * ms:.1f} ms, worst {pooled[-1] * ms:.1f} ms "
                 f"({len(pooled)} samples)"
             )
+        pauses = [max(pause for _, pause in r.gc) * ms for r in results if r.gc]
+        row(f"{label}: longest gc pause", pauses, "ms", 1)
         prompt = [max(r.prompt_delays) * ms for r in results if r.prompt_delays]
         row(f"{label}: prompt change, worst", prompt, "ms")
         row(f"{label}: peak resident memory", [r.peak_rss_mb for r in results], "MB")
@@ -578,6 +653,11 @@ def main() -> int:
     parser.add_argument("--profile", metavar="FILE", help="run the app's server under cProfile")
     parser.add_argument(
         "--runs", type=int, default=1, help="repeat everything and print medians over the runs"
+    )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="time every callback of the server's event loop: where the burst's time went",
     )
     parser.add_argument(
         "--web-only", action="store_true", help="hub, store and web server without the terminal UI"
