@@ -23,6 +23,7 @@ from cocreatie_tui.messages import EXIT_PORT, command_problem, port_problem, sta
 from cocreatie_tui.screens.board import BoardScreen
 from cocreatie_tui.screens.start import StartScreen
 from cocreatie_tui.server import WebServer
+from cocreatie_tui.widgets.hub_events import listen
 
 log = logging.getLogger(__name__)
 CONFIRM_SECONDS = 5.0
@@ -59,7 +60,8 @@ class CocreatieApp(App[int]):
 
     async def on_mount(self) -> None:
         self.hub.subscribe(self.hub_events.publish)
-        self.hub_events.subscribe(self, self._show_disk_problem)
+        # Only disk problems: a card arriving must not cost the app a message.
+        listen(self, self.hub_events, DiskProblem, self._show_disk_problem)
         try:
             await self.server.start()
         except OSError as error:
