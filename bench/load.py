@@ -93,31 +93,75 @@ def _time_callbacks() -> None:
             return str(getattr(coro, "__qualname__", type(coro).__name__))
         return str(getattr(callback, "__qualname__", type(callback).__name__))
 
+    turn: list[tuple[str, float]] = []
+
     def timed(handle: asyncio.events.Handle) -> None:
         started = time.monotonic()
         try:
             run(handle)
         finally:
-            CALLBACKS.append((started, time.monotonic() - started, name_of(handle._callback)))
+            took = time.monotonic() - started
+            name = name_of(handle._callback)
+            CALLBACKS.append((started, took, name))
+            turn.append((name, took))
 
     asyncio.events.Handle._run = timed  # type: ignore[method-assign]
 
+    # A long turn of the loop is what a late timer (the lag) waits for: keep what it ran.
+    import asyncio.base_events
+
+    run_once = asyncio.base_events.BaseEventLoop._run_once
+
+    def timed_turn(loop: asyncio.base_events.BaseEventLoop) -> None:
+        turn.clear()
+        started = time.monotonic()
+        run_once(loop)
+        took = time.monotonic() - started
+        ran = sum(t for _, t in turn)
+        if ran > LONG_TURN:
+            kinds: dict[str, list[float]] = {}
+            for name, t in turn:
+                kinds.setdefault(name, []).append(t)
+            top = sorted(kinds.items(), key=lambda item: -sum(item[1]))[:4]
+            LONG_TURNS.append(
+                (started, took, [(name, len(ts), sum(ts)) for name, ts in top])
+            )
+
+    asyncio.base_events.BaseEventLoop._run_once = timed_turn  # type: ignore[method-assign]
+
+
+LONG_TURN = 0.015
+LONG_TURNS: list[tuple[float, float, list[tuple[str, int, float]]]] = []
+
 
 def write_stats(path: Path, samples: list[tuple[float, float]], writes: int = 0) -> None:
-    stats = {"lag": samples, "gc": GC_PAUSES, "writes": writes, "callbacks": CALLBACKS}
+    stats = {
+        "lag": samples,
+        "gc": GC_PAUSES,
+        "writes": writes,
+        "callbacks": CALLBACKS,
+        "turns": LONG_TURNS,
+    }
     path.write_text(json.dumps(stats))
 
 
 def profiled(main: Callable[[], Coroutine[object, object, None]]) -> None:
-    """Run ``main`` on a new loop, under cProfile when the generator asked for a profile."""
+    """Run ``main`` on the app's own loop (``cocreatie_tui.event_loop``, as ``cocreatie``
+    runs), under cProfile when the generator asked for a profile."""
+    from cocreatie_tui import event_loop
+
+    if os.environ.get("COCREATIE_LOAD_STANDARD_LOOP"):
+        run: Callable[[Coroutine[object, object, None]], None] = asyncio.run
+    else:
+        run = event_loop.run
     profile = os.environ.get("COCREATIE_LOAD_PROFILE")
     if not profile:
-        asyncio.run(main())
+        run(main())
         return
     import cProfile
 
     with cProfile.Profile() as profiler:
-        asyncio.run(main())
+        run(main())
     profiler.dump_stats(profile)
 
 
@@ -294,6 +338,7 @@ class Result:
     writes: int = 0
     lost: int | None = None
     callbacks: list[tuple[str, float]] = field(default_factory=list)
+    long_turns: list[tuple[float, float, list]] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -437,6 +482,11 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
         for at, took, name in stats.get("callbacks", [])
         if result.started <= at <= result.ended
     ]
+    result.long_turns = [
+        (at - result.started, took, top)
+        for at, took, top in stats.get("turns", [])
+        if result.started <= at <= result.ended
+    ]
     return result
 
 
@@ -517,6 +567,11 @@ def report_breakdown(result: Result) -> None:
     )
     for name, took in sorted(totals.items(), key=lambda item: -item[1])[:8]:
         print(f"  {took * ms:7.0f} ms {counts[name]:6d}x  {name}")
+    turns = sorted(result.long_turns, key=lambda turn: -turn[1])
+    print(f"turns of the loop over {LONG_TURN * ms:.0f} ms: {len(turns)}; the longest:")
+    for at, took, top in turns[:6]:
+        ran = ", ".join(f"{count}x {name} {t * ms:.1f} ms" for name, count, t in top)
+        print(f"  at {at:5.2f} s  {took * ms:5.1f} ms: {ran}")
 
 
 async def one_run(args: argparse.Namespace) -> tuple[Result, Result]:

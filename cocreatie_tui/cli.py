@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from cocreatie_tui import __version__
+from cocreatie_tui import __version__, event_loop
 from cocreatie_tui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, default_data_dir
 from cocreatie_tui.core.model import SessionState
 from cocreatie_tui.export import FORMATS, export_session
@@ -203,7 +203,8 @@ def _run_app(config: AppConfig) -> int:
         return EXIT_USAGE
     _log_to_file(config.log_path)
     app = make_app(config)
-    app.run(headless=config.headless)
+    # The app's loop takes a bounded number of sockets a turn (see event_loop).
+    event_loop.run(app.run_async(headless=config.headless))
     if app.startup_problem is not None:  # e.g. a damaged data file: what is wrong, what to do
         print(app.startup_problem, file=sys.stderr)
     return app.return_code or 0

@@ -195,14 +195,15 @@ def _encode(value: object) -> bytes:
 class _EncodedFile:
     """The data file's JSON kept as one encoded fragment per document.
 
-    Only the writer thread touches it. ``update`` re-encodes the documents that changed;
+    One thread at a time touches it: the writer thread during a write, the loop when the
+    store (re)loads its documents and no write runs. ``update`` re-encodes the documents that changed;
     ``payload`` joins everything into the same bytes ``encode_documents`` would give.
     """
 
     def __init__(self) -> None:
         self.fragments: dict[str, dict[str, bytes]] = {}
 
-    def update(self, data: Documents, changed: set[tuple[str, str]] | None) -> None:
+    def update(self, data: Documents, changed: list[tuple[str, str]] | None) -> None:
         if changed is None:  # everything (after opening, or after a failed write)
             self.fragments = {
                 table: {key: _member(key, doc) for key, doc in docs.items()}
@@ -282,7 +283,6 @@ class SessionStore:
         self._waiters: list[asyncio.Future[None]] = []
         self._writer: asyncio.Task[None] | None = None
         self._encoded = _EncodedFile()
-        self._encode_all = True  # after opening or a failed write
         self.writes = 0
 
     # -- opening -------------------------------------------------------------------------
@@ -319,9 +319,12 @@ class SessionStore:
             self._lock.release()
 
     def _use(self, data: Documents) -> None:
+        """Hold ``data`` (after opening, or after a failed write: no write is running)."""
         self.db.storage.write(data)  # type: ignore[attr-defined]
         self.db.clear_cache()
-        self._encode_all = True
+        # Encoded now, not by the next write: in the writer thread, encoding a big session
+        # would hold the interpreter lock, and so the event loop, during the first burst.
+        self._encoded.update(data, None)
 
     @property
     def documents(self) -> Documents:
@@ -415,7 +418,7 @@ class SessionStore:
                     if not waiter.done():
                         waiter.set_result(None)
 
-    def _apply(self, batch: list[_Put]) -> set[tuple[str, str]] | None:
+    def _apply(self, batch: list[_Put]) -> list[tuple[str, str]]:
         """Apply queued changes to memory; returns which documents the next write re-encodes."""
         data = self.documents
         built: set[tuple[str, str]] = set()
@@ -433,20 +436,18 @@ class SessionStore:
             else:
                 table[put.key] = put.doc
         self.db.clear_cache()
-        if self._encode_all:
-            self._encode_all = False
-            return None
-        return {(put.table, put.key) for put in batch}
+        # In the order of the batch: new documents are encoded in the order they were added.
+        return list(dict.fromkeys((put.table, put.key) for put in batch))
 
     def _write(
-        self, data: Documents, tables: list[str], changed: set[tuple[str, str]] | None
+        self, data: Documents, tables: list[str], changed: list[tuple[str, str]]
     ) -> bytes:
         """Encode and write atomically; runs in a worker thread while the loop goes on.
 
         The loop does not change ``data`` meanwhile: changes wait in ``_pending`` until the
         writer task applies them, after this write.
         """
-        # After a failure here the writer calls ``_use``: the next write encodes everything.
+        # After a failure here the writer calls ``_use``, which encodes everything again.
         self._encoded.update(data, changed)
         payload = self._encoded.payload(tables)
         folder = self.path.parent

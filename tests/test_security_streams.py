@@ -20,6 +20,7 @@ from tests.conftest import FOCUS_QUESTION
 
 async def streaming_client(hub: Hub, aiohttp_client, **settings):  # type: ignore[no-untyped-def]
     settings.setdefault("stream_min_interval", 0.0)
+    settings.setdefault("stream_own_card_delay", 0.0)
     app = make_web_app(hub, replace(WebSettings(), **settings))
     return app, await aiohttp_client(app)
 
@@ -79,7 +80,7 @@ async def test_a_card_wakes_only_its_senders_stream_and_a_prompt_change_wakes_al
     kind, view = await next_event(alice_stream)
     assert [c["text"] for c in view["cards"]] == ["idee van Alice"]
     streams = app[STREAMS_KEY]
-    woken = [s for s in streams._streams if s.changed.is_set()]
+    woken = [s for s in streams._streams if s.changed.is_set() or s.later is not None]
     assert woken == []  # Bob's stream was not woken by Alice's card
     await hub.set_title("Een nieuwe vraag")
     for stream in (alice_stream, bob_stream):
@@ -88,6 +89,51 @@ async def test_a_card_wakes_only_its_senders_stream_and_a_prompt_change_wakes_al
     for session, stream in phones:
         stream.close()
         await session.close()
+
+
+async def test_a_phones_own_cards_reach_its_stream_once_after_the_delay(
+    hub: Hub, aiohttp_client
+) -> None:
+    """The sending page shows its card from the answer; its stream catches up a little later,
+    once for a run of cards, so a burst of cards costs no render per card."""
+    app, client = await streaming_client(hub, aiohttp_client, stream_own_card_delay=0.4)
+    code = hub.live.info.join_code
+    await client.get(f"/j/{code}")
+    stream = await client.get(f"/j/{code}/events")
+    assert (await next_event(stream))[1]["cards"] == []
+    sent_at = asyncio.get_running_loop().time()
+    for n in range(5):
+        answer = await client.post(f"/j/{code}/cards", json={"text": f"idee {n}"})
+        assert answer.status == 201
+    with_cards = await next_event(stream)
+    waited = asyncio.get_running_loop().time() - sent_at
+    assert [c["text"] for c in with_cards[1]["cards"]] == [f"idee {n}" for n in range(5)]
+    assert waited >= 0.35  # not at once: the page knew already
+    try:
+        extra = await next_event(stream, timeout=0.8)
+    except TimeoutError:
+        extra = None
+    assert extra is None  # five cards, one update
+    stream.close()
+
+
+async def test_another_event_brings_a_phones_new_card_without_waiting_for_the_delay(
+    hub: Hub, aiohttp_client
+) -> None:
+    app, client = await streaming_client(hub, aiohttp_client, stream_own_card_delay=30)
+    code = hub.live.info.join_code
+    await client.get(f"/j/{code}")
+    stream = await client.get(f"/j/{code}/events")
+    await next_event(stream)
+    await client.post(f"/j/{code}/cards", json={"text": "mijn idee"})
+    (waiting,) = app[STREAMS_KEY]._streams
+    assert waiting.later is not None
+    await hub.set_title("Een nieuwe vraag")
+    kind, view = await next_event(stream, timeout=2)
+    assert view["prompt"] == "Een nieuwe vraag"
+    assert [c["text"] for c in view["cards"]] == ["mijn idee"]
+    assert waiting.later is None  # the delayed wake is no longer due
+    stream.close()
 
 
 async def test_a_flood_of_events_costs_a_slow_phone_one_update_not_a_queue(
@@ -136,7 +182,9 @@ async def test_a_flood_of_events_costs_a_slow_phone_one_update_not_a_queue(
 async def test_a_phone_that_does_not_read_is_dropped(tmp_path: Path, aiohttp_server) -> None:
     hub = make_hub(tmp_path)
     await hub.create_session(FOCUS_QUESTION)
-    settings = replace(WebSettings(), stream_min_interval=0.0, stream_write_timeout=0.3)
+    settings = replace(
+        WebSettings(), stream_min_interval=0.0, stream_own_card_delay=0.0, stream_write_timeout=0.3
+    )
     server = await aiohttp_server(make_web_app(hub, settings))
     app = server.app
     code = hub.live.info.join_code

@@ -43,6 +43,8 @@ class WebSettings:
     max_streams_per_address: int = 8
     stream_write_timeout: float = 10.0  # a phone that does not read is dropped
     stream_min_interval: float = 0.25  # at most four updates a second per stream
+    # A phone's own new card reaches its streams this much later (its page shows it at once).
+    stream_own_card_delay: float = 1.0
     # Requests worked on at once (the rest wait their turn): keeps the event loop responsive.
     max_active_requests: int = 16
     retry_after_seconds: int = 5

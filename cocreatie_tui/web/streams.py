@@ -4,8 +4,12 @@ Each stream holds no queue of events, only a flag "something changed" (a queue o
 entry): however many events arrive while a phone is slow, it costs the same memory, and the
 stream then renders its view once. A stream renders at most every ``stream_min_interval``
 seconds, so a flood of events costs each stream a few renders a second. A ``CardAdded`` event
-wakes only the stream of the phone that sent the card (a phone's view lists its own cards);
-every other event wakes every stream. A phone that does not read is dropped after
+concerns only the phone that sent the card (a phone's view lists its own cards), and that
+phone's page already shows the card from the answer to its post: its streams (other tabs of
+the same phone) are woken one to two times ``stream_own_card_delay`` seconds later (spread, so
+that the phones of a burst do not all render in the same turn of the loop), once for all the
+cards sent meanwhile. A card costs no render of its own during a burst; rendering every sender's view
+for every card halved the server's throughput. Every other event wakes every stream. A phone that does not read is dropped after
 ``stream_write_timeout``; it reconnects later. Streams are capped in total (503) and per
 address (429; not for loopback).
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -32,15 +37,30 @@ KEEPALIVE_SECONDS = 25.0
 
 
 class _Stream:
-    __slots__ = ("changed", "closing", "participant_id")
+    __slots__ = ("changed", "closing", "participant_id", "later")
 
     def __init__(self, participant_id: str | None) -> None:
         self.changed = asyncio.Event()
         self.closing = False
         self.participant_id = participant_id
+        self.later: asyncio.TimerHandle | None = None
 
     def wake(self) -> None:
         self.changed.set()
+
+    def wake_later(self, delay: float) -> None:
+        """Wake in ``delay`` seconds, unless a wake is already due by then."""
+        if self.later is None and not self.changed.is_set():
+            self.later = asyncio.get_running_loop().call_later(delay, self._wake_now)
+
+    def _wake_now(self) -> None:
+        self.later = None
+        self.changed.set()
+
+    def stop_waiting(self) -> None:
+        if self.later is not None:
+            self.later.cancel()
+            self.later = None
 
 
 class EventStreams:
@@ -68,10 +88,12 @@ class EventStreams:
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, CardAdded):
-            # Only the sender's view changes: it lists the phone's own cards.
+            # Only the sender's view changes, and the sending page shows the card already.
             sender = event.card.participant_id
+            # Spread over a second delay: the phones of a burst must not all render at once.
+            delay = self.settings.stream_own_card_delay * (1 + random.random())
             for stream in self._by_participant.get(sender or "", ()):
-                stream.wake()
+                stream.wake_later(delay)
             return
         for stream in self._streams:
             stream.wake()
@@ -140,6 +162,7 @@ class EventStreams:
             if wait > 0:
                 await asyncio.sleep(wait)  # let a burst of events become one update
             stream.changed.clear()
+            stream.stop_waiting()  # this render shows whatever a delayed wake was for
             current = view()
             if current != last:
                 last = current
@@ -156,6 +179,7 @@ class EventStreams:
             self._by_participant.setdefault(stream.participant_id, set()).add(stream)
 
     def _remove(self, stream: _Stream) -> None:
+        stream.stop_waiting()
         self._streams.discard(stream)
         if stream.participant_id is not None:
             group = self._by_participant.get(stream.participant_id)
