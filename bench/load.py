@@ -90,7 +90,15 @@ def _time_callbacks() -> None:
         task = getattr(callback, "__self__", None)
         if isinstance(task, asyncio.Task):
             coro = task.get_coro()
-            return str(getattr(coro, "__qualname__", type(coro).__name__))
+            name = str(getattr(coro, "__qualname__", type(coro).__name__))
+            frame = getattr(coro, "cr_frame", None)
+            timer = frame.f_locals.get("self") if frame is not None else None
+            if name == "Timer._run_timer" and timer is not None:  # which of Textual's timers
+                callback = getattr(timer, "_callback", None)
+                name += f"({getattr(callback, '__qualname__', callback)})"
+            elif name == "MessagePump._process_messages" and timer is not None:  # whose messages
+                name += f"({type(timer).__name__})"
+            return name
         return str(getattr(callback, "__qualname__", type(callback).__name__))
 
     turn: list[tuple[str, float]] = []
@@ -465,13 +473,17 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
     stats = await server.stop()
     result.writes = stats.get("writes", 0)
     result.lag = [lag for at, lag in stats["lag"] if result.started <= at <= result.ended]
-    if os.environ.get("COCREATIE_LOAD_SPIKES"):
-        spikes = [
-            (round(at - result.started, 3), round(lag * 1000, 1))
-            for at, lag in stats["lag"]
-            if result.started <= at <= result.ended and lag > 0.025
-        ]
-        print("lag spikes (s after start, ms):", spikes)
+    if os.environ.get("COCREATIE_LOAD_SPIKES"):  # late wake-ups, with the collections in them
+        spikes = []
+        for at, lag in stats["lag"]:
+            if result.started <= at <= result.ended and lag > 0.015:
+                pauses = [
+                    f"gen{gen} {pause * 1000:.0f}"
+                    for end, gen, pause in stats.get("gc", [])
+                    if at - lag - LAG_INTERVAL <= end <= at
+                ]
+                spikes.append((round(at - result.started, 2), round(lag * 1000, 1), pauses))
+        print("lag over 15 ms (s after start, ms, gc in it):", spikes)
     result.gc = [
         (gen, pause)
         for at, gen, pause in stats.get("gc", [])
@@ -545,7 +557,7 @@ def report(result: Result) -> None:
         report_breakdown(result)
 
 
-TEXTUAL = ("MessagePump.", "Timer.", "serve_cocreatie.")  # the app's own task runs Textual's App
+TEXTUAL = ("MessagePump.", "Timer.", "serve_cocreatie.")  # Timer._run_timer(<its callback>)  # the app's own task runs Textual's App
 
 
 def report_breakdown(result: Result) -> None:

@@ -219,3 +219,20 @@ def test_a_cards_height_is_the_number_of_lines_it_draws(
     )
     lines = card_lines(shown, look, width, lambda name: Style())
     assert card_height(shown, look, width) == len(lines)
+
+
+wordy_texts = st.lists(
+    st.text(st.sampled_from("abcé漢😀 \u00a0\u200b\u0301-"), min_size=1, max_size=18)
+    | st.sampled_from(["  ", "\t", " ", "Meer", "banken", "toegankelijk", "x" * 45]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=wordy_texts | texts, width=st.integers(1, 90))
+def test_counting_a_cards_lines_gives_what_wrapping_it_gives(text: str, width: int) -> None:
+    from textual.content import Content
+
+    from cocreatie_tui.widgets.card_block import _line_count, wrap
+
+    assert _line_count(text, width) == len(wrap(Content(text), width))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rich._wrap import divide_line
 from rich.cells import cell_len
 from textual.content import Content
 from textual.style import Style
@@ -88,13 +89,24 @@ def card_height(card: Card, look: CardLook, width: int) -> int:
     at once; they are drawn only when they come into view)."""
     gutter = cell_len("".join(_gutter(card, look))) + 1
     text_width = max(4, width - gutter)
-    height = len(wrap(Content(card.text), text_width))
+    height = _line_count(card.text, text_width)
     for follower in look.followers.get(card.id, ()):
-        height += len(wrap(Content(follower.text), text_width - 2))
+        height += _line_count(follower.text, text_width - 2)
     notes = card_notes(card, look)
     if notes:
-        height += len(wrap(Content(" · ".join(notes)), text_width))
+        height += _line_count(" · ".join(notes), text_width)
     return height
+
+
+def _line_count(text: str, width: int) -> int:
+    """``len(wrap(Content(text), width))``, without building the lines: a one-line text (any
+    card without a line break or tab) is divided as ``Content.wrap`` divides it, by rich's
+    ``divide_line``; ~5x faster for a burst of arriving cards (a property test compares)."""
+    if "\n" in text or "\t" in text:
+        return len(wrap(Content(text), width))
+    if cell_len(text) <= width:
+        return 1
+    return len(divide_line(text, width)) + 1
 
 
 def card_lines(card: Card, look: CardLook, width: int, style: StyleOf) -> list[Content]:
