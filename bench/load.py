@@ -131,14 +131,12 @@ def _time_callbacks() -> None:
             for name, t in turn:
                 kinds.setdefault(name, []).append(t)
             top = sorted(kinds.items(), key=lambda item: -sum(item[1]))[:4]
-            LONG_TURNS.append(
-                (started, took, [(name, len(ts), sum(ts)) for name, ts in top])
-            )
+            LONG_TURNS.append((started, took, [(name, len(ts), sum(ts)) for name, ts in top]))
 
     asyncio.base_events.BaseEventLoop._run_once = timed_turn  # type: ignore[method-assign]
 
 
-LONG_TURN = 0.015
+LONG_TURN = 0.010
 LONG_TURNS: list[tuple[float, float, list[tuple[str, int, float]]]] = []
 
 
@@ -557,7 +555,8 @@ def report(result: Result) -> None:
         report_breakdown(result)
 
 
-TEXTUAL = ("MessagePump.", "Timer.", "serve_cocreatie.")  # Timer._run_timer(<its callback>)  # the app's own task runs Textual's App
+# Textual's callbacks; the app's own task (serve_cocreatie.<locals>.main) runs Textual's App.
+TEXTUAL = ("MessagePump.", "Timer.", "serve_cocreatie.")
 
 
 def report_breakdown(result: Result) -> None:

@@ -38,9 +38,7 @@ def _fair_selector_class() -> type[selectors.BaseSelector] | None:
             super().__init__()
             self.events_per_turn = events_per_turn
 
-        def select(
-            self, timeout: float | None = None
-        ) -> list[tuple[selectors.SelectorKey, int]]:
+        def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
             # As EpollSelector.select, with a smaller maxevents.
             if timeout is None:
                 timeout = -1

@@ -196,8 +196,9 @@ class _EncodedFile:
     """The data file's JSON kept as one encoded fragment per document.
 
     One thread at a time touches it: the writer thread during a write, the loop when the
-    store (re)loads its documents and no write runs. ``update`` re-encodes the documents that changed;
-    ``payload`` joins everything into the same bytes ``encode_documents`` would give.
+    store (re)loads its documents and no write runs. ``update`` re-encodes the documents
+    that changed; ``payload`` joins everything into the same bytes ``encode_documents``
+    would give.
     """
 
     def __init__(self) -> None:
@@ -439,9 +440,7 @@ class SessionStore:
         # In the order of the batch: new documents are encoded in the order they were added.
         return list(dict.fromkeys((put.table, put.key) for put in batch))
 
-    def _write(
-        self, data: Documents, tables: list[str], changed: list[tuple[str, str]]
-    ) -> bytes:
+    def _write(self, data: Documents, tables: list[str], changed: list[tuple[str, str]]) -> bytes:
         """Encode and write atomically; runs in a worker thread while the loop goes on.
 
         The loop does not change ``data`` meanwhile: changes wait in ``_pending`` until the

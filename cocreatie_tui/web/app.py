@@ -7,6 +7,7 @@ message in the participant's language, as HTML for forms and JSON otherwise.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -263,7 +264,12 @@ def live_session(request: web.Request) -> SessionState:
 
 def cookie_name(state: SessionState) -> str:
     # One id per session: a phone is linked to nothing outside this session.
-    return "cocreatie_" + "".join(ch for ch in state.info.id if ch.isalnum())
+    return _cookie_name_of(state.info.id)
+
+
+@functools.lru_cache(maxsize=16)
+def _cookie_name_of(session_id: str) -> str:  # asked for on every request
+    return "cocreatie_" + "".join(ch for ch in session_id if ch.isalnum())
 
 
 def participant_id_of(request: web.Request, state: SessionState) -> tuple[str, bool]:

@@ -3,15 +3,17 @@
 Each stream holds no queue of events, only a flag "something changed" (a queue of at most one
 entry): however many events arrive while a phone is slow, it costs the same memory, and the
 stream then renders its view once. A stream renders at most every ``stream_min_interval``
-seconds, so a flood of events costs each stream a few renders a second. A ``CardAdded`` event
-concerns only the phone that sent the card (a phone's view lists its own cards), and that
-phone's page already shows the card from the answer to its post: its streams (other tabs of
-the same phone) are woken one to two times ``stream_own_card_delay`` seconds later (spread, so
-that the phones of a burst do not all render in the same turn of the loop), once for all the
-cards sent meanwhile. A card costs no render of its own during a burst; rendering every sender's view
-for every card halved the server's throughput. Every other event wakes every stream. A phone that does not read is dropped after
-``stream_write_timeout``; it reconnects later. Streams are capped in total (503) and per
-address (429; not for loopback).
+seconds, so a flood of events costs each stream a few renders a second.
+
+A ``CardAdded`` event concerns only the phone that sent the card (a phone's view lists its own
+cards), and that phone's page already shows the card from the answer to its post: its streams
+(other tabs of the same phone) are woken one to two times ``stream_own_card_delay`` seconds
+later (spread, so that the phones of a burst do not all render in the same turn of the loop),
+once for all the cards sent meanwhile. Rendering every sender's view for every card halved the
+server's throughput during a burst. Every other event wakes every stream.
+
+A phone that does not read is dropped after ``stream_write_timeout``; it reconnects later.
+Streams are capped in total (503) and per address (429; not for loopback).
 """
 
 from __future__ import annotations
