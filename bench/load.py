@@ -345,6 +345,7 @@ class Result:
     lost: int | None = None
     callbacks: list[tuple[str, float]] = field(default_factory=list)
     long_turns: list[tuple[float, float, list]] = field(default_factory=list)
+    prompt_lag: list[float] = field(default_factory=list)  # while the prompt reaches the streams
 
     @property
     def throughput(self) -> float:
@@ -471,6 +472,8 @@ async def run_load(server: Server, name: str, phones: int, cards: int, streams: 
     stats = await server.stop()
     result.writes = stats.get("writes", 0)
     result.lag = [lag for at, lag in stats["lag"] if result.started <= at <= result.ended]
+    fanned_out = changed_at + max(result.prompt_delays, default=0.0) + 0.05
+    result.prompt_lag = [lag for at, lag in stats["lag"] if changed_at <= at <= fanned_out]
     if os.environ.get("COCREATIE_LOAD_SPIKES"):  # late wake-ups, with the collections in them
         spikes = []
         for at, lag in stats["lag"]:
@@ -549,6 +552,11 @@ def report(result: Result) -> None:
         print(
             f"prompt change       {len(delays)}/{result.streams_open} streams, "
             f"p50 {statistics.median(delays) * ms:.0f} ms, worst {max(delays) * ms:.0f} ms"
+            + (
+                f"; loop lag meanwhile worst {max(result.prompt_lag) * ms:.0f} ms"
+                if result.prompt_lag
+                else ""
+            )
         )
     print(f"peak resident mem   {result.peak_rss_mb:.0f} MB")
     if result.callbacks:
@@ -670,6 +678,8 @@ def summarise(runs: list[tuple[Result, Result]]) -> None:
         row(f"{label}: longest gc pause", pauses, "ms", 1)
         prompt = [max(r.prompt_delays) * ms for r in results if r.prompt_delays]
         row(f"{label}: prompt change, worst", prompt, "ms")
+        fan_lag = [max(r.prompt_lag) * ms for r in results if r.prompt_lag]
+        row(f"{label}: loop lag during it, worst", fan_lag, "ms", 1)
         row(f"{label}: peak resident memory", [r.peak_rss_mb for r in results], "MB")
     row("throughput ratio", [ratio_of(ours, bare) for ours, bare in runs], "", 2)
     ours_all = [ours for ours, _ in runs]

@@ -237,3 +237,46 @@ async def test_head_on_the_stream_answers_headers_and_no_stream(hub: Hub, aiohtt
     assert app[STREAMS_KEY].open_streams == 0
     again = await client.get("/healthz")  # the connection is still clean for the next request
     assert again.status == 200
+
+
+async def test_streams_woken_together_render_a_share_per_turn_of_the_loop_in_order() -> None:
+    from cocreatie_tui.web.streams import TurnShare
+
+    share = TurnShare(per_turn=3)
+    turn = 0
+    admitted: list[tuple[int, int]] = []  # (taker, turn it went on in)
+    counting = True
+
+    def count_turns() -> None:
+        nonlocal turn
+        turn += 1
+        if counting:
+            asyncio.get_running_loop().call_soon(count_turns)
+
+    async def taker(n: int) -> None:
+        await share.take()
+        admitted.append((n, turn))
+
+    asyncio.get_running_loop().call_soon(count_turns)
+    await asyncio.sleep(0)
+    await asyncio.gather(*(taker(n) for n in range(10)))
+    counting = False
+    assert [n for n, _ in admitted] == list(range(10))  # first come, first served
+    per_turn: dict[int, int] = {}
+    for _, at in admitted:
+        per_turn[at] = per_turn.get(at, 0) + 1
+    assert max(per_turn.values()) <= 3 and len(per_turn) >= 4  # 10 takers, 3 a turn
+
+
+async def test_a_taker_that_goes_away_gives_its_place_to_the_next() -> None:
+    from cocreatie_tui.web.streams import TurnShare
+
+    share = TurnShare(per_turn=1)
+    first = asyncio.ensure_future(share.take())
+    gone = asyncio.ensure_future(share.take())
+    waiting = asyncio.ensure_future(share.take())
+    await asyncio.sleep(0)  # all three ask in the same turn: one goes on, two wait
+    assert first.done() and not gone.done() and not waiting.done()
+    gone.cancel()
+    await asyncio.wait_for(waiting, 1)
+    assert gone.cancelled()

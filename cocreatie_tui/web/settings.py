@@ -45,6 +45,8 @@ class WebSettings:
     stream_min_interval: float = 0.25  # at most four updates a second per stream
     # A phone's own new card reaches its streams this much later (its page shows it at once).
     stream_own_card_delay: float = 1.0
+    # Streams woken together (a new prompt) render a few dozen per turn of the event loop.
+    stream_renders_per_turn: int = 50
     # Requests worked on at once (the rest wait their turn): keeps the event loop responsive.
     max_active_requests: int = 16
     retry_after_seconds: int = 5

@@ -10,7 +10,8 @@ cards), and that phone's page already shows the card from the answer to its post
 (other tabs of the same phone) are woken one to two times ``stream_own_card_delay`` seconds
 later (spread, so that the phones of a burst do not all render in the same turn of the loop),
 once for all the cards sent meanwhile. Rendering every sender's view for every card halved the
-server's throughput during a burst. Every other event wakes every stream.
+server's throughput during a burst. Every other event wakes every stream;
+at most ``stream_renders_per_turn`` of them render in one turn of the event loop.
 
 A phone that does not read is dropped after ``stream_write_timeout``; it reconnects later.
 Streams are capped in total (503) and per address (429; not for loopback).
@@ -22,6 +23,7 @@ import asyncio
 import json
 import logging
 import random
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +67,44 @@ class _Stream:
             self.later = None
 
 
+class TurnShare:
+    """At most ``per_turn`` takers go on in one turn of the event loop; the others wait for the
+    next turns, first come first served. A prompt change wakes a thousand streams at once:
+    rendering them all in one turn would hold the screen and the timers ~100 ms."""
+
+    def __init__(self, per_turn: int) -> None:
+        self.per_turn = per_turn
+        self._used = 0
+        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._next_turn_due = False
+
+    async def take(self) -> None:
+        if self._used < self.per_turn and not self._waiting:
+            self._used += 1
+            self._count_turn()
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        self._count_turn()
+        await waiter  # a taker that goes away is skipped (its future is cancelled)
+
+    def _count_turn(self) -> None:
+        if not self._next_turn_due:
+            self._next_turn_due = True
+            asyncio.get_running_loop().call_soon(self._next_turn)
+
+    def _next_turn(self) -> None:
+        self._next_turn_due = False
+        self._used = 0
+        while self._waiting and self._used < self.per_turn:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                self._used += 1
+        if self._waiting or self._used:
+            self._count_turn()
+
+
 class EventStreams:
     """Fans hub events out to every open stream; each stream renders its own view."""
 
@@ -82,6 +122,7 @@ class EventStreams:
         self._streams: set[_Stream] = set()
         self._by_participant: dict[str, set[_Stream]] = {}
         self._per_address: dict[str, int] = {}
+        self._renders = TurnShare(self.settings.stream_renders_per_turn)
         hub.subscribe(self._on_event)
 
     @property
@@ -163,6 +204,7 @@ class EventStreams:
             wait = sent_at + settings.stream_min_interval - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)  # let a burst of events become one update
+            await self._renders.take()
             stream.changed.clear()
             stream.stop_waiting()  # this render shows whatever a delayed wake was for
             current = view()
