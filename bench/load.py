@@ -154,11 +154,10 @@ def write_stats(path: Path, samples: list[tuple[float, float]], writes: int = 0)
 def profiled(main: Callable[[], Coroutine[object, object, None]]) -> None:
     """Run ``main`` on the app's own loop (``cocreatie_tui.event_loop``, as ``cocreatie``
     runs), under cProfile when the generator asked for a profile."""
-    from cocreatie_tui import event_loop
+    run: Callable[[Coroutine[object, object, None]], None] = asyncio.run
+    if not os.environ.get("COCREATIE_LOAD_STANDARD_LOOP"):  # (also for commits without it)
+        from cocreatie_tui import event_loop
 
-    if os.environ.get("COCREATIE_LOAD_STANDARD_LOOP"):
-        run: Callable[[Coroutine[object, object, None]], None] = asyncio.run
-    else:
         run = event_loop.run
     profile = os.environ.get("COCREATIE_LOAD_PROFILE")
     if not profile:
