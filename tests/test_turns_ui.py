@@ -191,6 +191,22 @@ async def test_the_board_shows_a_compact_timer_that_flashes_too(
         assert rung == ["sound"]
 
 
+async def test_the_projector_shows_the_timer_but_not_the_facilitators_key_hint(
+    tmp_path: Path, clock
+) -> None:
+    app = build_app(tmp_path, monotonic=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "k klok" in screen_text(app)
+        await pilot.press("b")  # the projector view
+        await pilot.pause()
+        assert app.screen.has_class("projector")
+        assert "k klok" not in screen_text(app)
+        await turns_in(app).start_activity(5 * 60)
+        await pilot.pause()
+        assert "5:00" in screen_text(app)  # the room sees the time left
+
+
 async def test_a_turn_interrupted_by_a_restart_shows_paused_with_its_time(
     tmp_path: Path, clock
 ) -> None:

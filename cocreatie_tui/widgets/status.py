@@ -1,6 +1,8 @@
 """Small live widgets that features put in the board's status line (timer, phones in the room).
 
 A feature module appends a factory to ``BOARD_STATUS_WIDGETS``; the board mounts one of each.
+A widget that has nothing live to show and shows a key hint instead sets the class ``-idle``:
+the projector view hides it.
 Keeping the hook here lets features add to the board without editing the board screen.
 """
 
