@@ -230,6 +230,14 @@ def test_a_phone_sends_a_card_follows_the_room_live_and_takes_it_back(
         page.clock.run_for(3000)  # the phone counts down itself between updates
         expect(page.get_by_role("timer")).to_have_text("Tijd over: 1:12")
         shoot(page, "phone-live-update")
+        # During a world café its own block says where to go: round and table are not repeated.
+        table = {"number": 3, "theme": "Mobiliteit"}
+        cafe = {"status": "running", "round": 2, "table": table, "host": False, "next": None}
+        cafe |= {"timer": None, "you": {"number": 4, "name": None}, "seating": False}
+        server.change("Wat geeft jou energie?", round=2, table=table, cafe=cafe)
+        expect(page.locator("#cafe-now")).to_have_text("Ronde 2: ga naar tafel 3 · Mobiliteit")
+        expect(page.locator("[data-view=round]")).to_be_hidden()
+        expect(page.locator("[data-view=table]")).to_be_hidden()
         server.change("Wat geeft jou energie?", timer={"status": "running", "seconds_left": 1})
         expect(page.get_by_role("timer")).to_have_text("Tijd over: 0:01")
         expect(page.locator("[data-view=round]")).to_be_hidden()

@@ -88,6 +88,30 @@ async def test_a_late_phone_is_seated_in_the_current_round_without_moving_anyone
     assert "Op het scherm heet je: Deelnemer 1" in page
 
 
+async def test_a_phones_first_card_before_any_cafe_page_has_its_table_and_round(
+    client, join_path: str, hub: Hub
+) -> None:
+    await plan_small_cafe(hub)
+    cafe = cafe_of(hub)
+    await cafe.toggle_pause()  # the first round runs
+    heard: list[object] = []
+    hub.subscribe(heard.append)
+    # A phone that never loaded a page of this café (its page was open from before) sends.
+    response = await client.post(f"{join_path}/cards", json={"text": "Een bank bij de halte"})
+    assert response.status == 201
+    card = hub.live.cards[(await response.json())["id"]]
+    assert card.participant_id in cafe.cafe.people
+    table = cafe.cafe.seatings[0][card.participant_id]
+    assert (card.table, card.round) == (table + 1, 1)
+    assert any(type(event).__name__ == "CafeChanged" for event in heard)  # screens are told
+    # Seated in the same write as the card: a restart finds both.
+    saved = hub.store.documents
+    assert card.participant_id in json.dumps(saved["cafe"])
+    await cafe.settled()
+    view = await state_of(client, join_path)
+    assert view["table"]["number"] == table + 1 and view["cafe"]["seating"] is False
+
+
 async def test_phones_hear_each_change_over_server_sent_events(
     client, join_path: str, hub: Hub
 ) -> None:

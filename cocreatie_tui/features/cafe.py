@@ -81,6 +81,7 @@ class CafeFeature(HubFeature):
         self._saved_at = 0.0
         self._unreadable: Any = None  # a saved document that did not load, kept, not lost
         self._admitting: list[str] = []
+        self._seated_by_card: set[str] = set()  # seated in the write of their first card
         self._admit_task: asyncio.Task[None] | None = None
         self._replan_task: asyncio.Task[None] | None = None
         hub.subscribe(self._on_event)
@@ -92,6 +93,7 @@ class CafeFeature(HubFeature):
         self._generation += 1
         self._unreadable = None
         self._admitting = []
+        self._seated_by_card = set()
         doc = documents.get(TABLE, {}).get(KEY)
         try:
             self.cafe = Cafe() if doc is None else Cafe.from_doc(doc)
@@ -338,12 +340,23 @@ class CafeFeature(HubFeature):
         return {"round": view["round"], "table": view["table"], "cafe": view}
 
     def card_tags(self, participant_id: str) -> dict[str, Any]:
+        """The table and round of a card sent now. A phone that sends its first card before
+        any page of the café reached it sits down now, in the card's own write: its card has
+        a table and a round like everyone's (called by the hub while it takes the card)."""
+        if self.cafe.active and participant_id not in self.cafe.people:
+            self._admit([participant_id])
+            self._save(self.now())
+            self._seated_by_card.add(participant_id)
         return self.cafe.tags(participant_id)
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, CardAdded):
             sender = event.card.participant_id
-            if sender and self.cafe.active and sender not in self.cafe.people:
+            if sender in self._seated_by_card:  # on disk with the card: tell the screens
+                self._seated_by_card.discard(sender)
+                self.hub.publish(CafeChanged(False))
+                self._schedule_replan()
+            elif sender and self.cafe.active and sender not in self.cafe.people:
                 self._admit_later(sender)
 
     def _admit_later(self, participant_id: str) -> None:
