@@ -238,6 +238,7 @@ def test_a_phone_sends_a_card_follows_the_room_live_and_takes_it_back(
         expect(page.locator("#cafe-now")).to_have_text("Ronde 2: ga naar tafel 3 · Mobiliteit")
         expect(page.locator("[data-view=round]")).to_be_hidden()
         expect(page.locator("[data-view=table]")).to_be_hidden()
+        shoot(page, "phone-cafe")
         server.change("Wat geeft jou energie?", timer={"status": "running", "seconds_left": 1})
         expect(page.get_by_role("timer")).to_have_text("Tijd over: 0:01")
         expect(page.locator("[data-view=round]")).to_be_hidden()
