@@ -7,13 +7,14 @@ message in the participant's language, as HTML for forms and JSON otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -429,7 +430,7 @@ async def post_card(request: web.Request) -> web.StreamResponse:
                 charge_phone_card(request.app[LIMITS_KEY], pid)
             except Refused as refused:
                 raise too_fast(refused) from None
-        try:
+        with hub_refusals():
             card, created = await hub.submit_card(
                 fields.get("text"),
                 source=CardSource.PHONE,
@@ -437,30 +438,16 @@ async def post_card(request: web.Request) -> web.StreamResponse:
                 participant_id=pid,
                 card_id=fields.get("id"),
             )
-        except CardRejected as rejected:
-            raise BadRequest(400, rejected.key, **rejected.params) from None
-        except StoreBusy:
-            raise unavailable(request, "error.busy", 2) from None
-        except StoreWriteFailed:
-            raise unavailable(request, "error.disk", 5) from None
-        except NoSession:
-            raise BadRequest(404, "error.unknown_code") from None
     except BadRequest as refused:
-        if as_form and refused.status in KEEP_DRAFT:
-            text = fields.get("text")
-            author = fields.get("author")
-            response = _page_response(
-                request,
-                state,
-                status=refused.status,
-                error=translator(request)(refused.key, **refused.params),
-                draft=text if isinstance(text, str) else "",
-                author=author if isinstance(author, str) else None,
-            )
-        else:
-            response = refusal(request, refused.status, refused.key, **refused.params)
-        response.headers.update(refused.headers)
-        return response
+        text, author = fields.get("text"), fields.get("author")
+        return refused_answer(
+            request,
+            refused,
+            state,
+            KEEP_DRAFT,
+            draft=text if isinstance(text, str) else "",
+            author=author if isinstance(author, str) else None,
+        )
     if as_form:
         response: web.StreamResponse = web.Response(
             status=303, headers={"Location": page_path_of(state) + "?sent=1"}
@@ -489,37 +476,55 @@ async def withdraw_card(request: web.Request) -> web.StreamResponse:
             raise BadRequest(404, "error.card_not_yours") from None
         if new:
             raise BadRequest(404, "error.card_not_yours")
-        try:
+        with hub_refusals(WITHDRAW_REFUSALS):
             card = await hub.withdraw_card(card_id, pid)
-        except CardRejected as rejected:
-            raise BadRequest(WITHDRAW_REFUSALS.get(rejected.key, 400), rejected.key) from None
-        except StoreBusy:
-            raise unavailable(request, "error.busy", 2) from None
-        except StoreWriteFailed:
-            raise unavailable(request, "error.disk", 5) from None
-        except NoSession:
-            raise BadRequest(404, "error.unknown_code") from None
     except BadRequest as refused:
-        if as_form and refused.status in (404, 409):
-            response = _page_response(
-                request,
-                state,
-                status=refused.status,
-                error=translator(request)(refused.key, **refused.params),
-            )
-        else:
-            response = refusal(request, refused.status, refused.key, **refused.params)
-        response.headers.update(refused.headers)
-        return response
+        return refused_answer(request, refused, state, (404, 409))
     if as_form:
         return web.Response(status=303, headers={"Location": page_path_of(state) + "?withdrawn=1"})
     return web.json_response({"id": card.id, "withdrawn": True})
 
 
-def unavailable(request: web.Request, key: str, retry_after: int) -> BadRequest:
+def unavailable(key: str, retry_after: int) -> BadRequest:
     refused = BadRequest(503, key)
     refused.headers["Retry-After"] = str(retry_after)
     return refused
+
+
+@contextlib.contextmanager
+def hub_refusals(rejected_status: Mapping[str, int] | None = None) -> Iterator[None]:
+    """The hub's and the store's refusals as ``BadRequest``: a rejected card 400 (or its
+    status in ``rejected_status``), a busy or failing disk 503 with Retry-After, no session 404.
+    """
+    try:
+        yield
+    except CardRejected as rejected:
+        status = (rejected_status or {}).get(rejected.key, 400)
+        raise BadRequest(status, rejected.key, **rejected.params) from None
+    except StoreBusy:
+        raise unavailable("error.busy", 2) from None
+    except StoreWriteFailed:
+        raise unavailable("error.disk", 5) from None
+    except NoSession:
+        raise BadRequest(404, "error.unknown_code") from None
+
+
+def refused_answer(
+    request: web.Request,
+    refused: BadRequest,
+    state: SessionState,
+    page_statuses: Collection[int] = (),
+    **page: Any,
+) -> web.Response:
+    """``refused`` with its headers: a form post refused with one of ``page_statuses`` gets the
+    page again with the message (and ``page``, e.g. the draft), anything else ``refusal``."""
+    if request.content_type in FORM_TYPES and refused.status in page_statuses:
+        error = translator(request)(refused.key, **refused.params)
+        response = _page_response(request, state, status=refused.status, error=error, **page)
+    else:
+        response = refusal(request, refused.status, refused.key, **refused.params)
+    response.headers.update(refused.headers)
+    return response
 
 
 async def read_fields(request: web.Request, state: SessionState, as_form: bool) -> Any:

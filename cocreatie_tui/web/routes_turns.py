@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from cocreatie_tui.core.turns import TurnError
-from cocreatie_tui.hub import CardRejected, NoSession
-from cocreatie_tui.store import StoreBusy, StoreWriteFailed
 from cocreatie_tui.web.app import (
     FORM_TYPES,
     HUB_KEY,
     BadRequest,
+    hub_refusals,
     live_session,
     page_path_of,
     participant_id_of,
     read_fields,
     refusal,
+    refused_answer,
     remember_phone,
-    unavailable,
 )
 
 if TYPE_CHECKING:
@@ -82,22 +81,13 @@ async def _handle(
         if request.method != "DELETE" or request.content_length:
             fields = dict(await read_fields(request, state, as_form))
         pid, new = participant_id_of(request, state)
-        try:
-            response = await act(_turns(request), pid, fields)
-        except CardRejected as rejected:
-            raise BadRequest(400, rejected.key, **rejected.params) from None
-        except TurnError as error:
-            raise BadRequest(409, f"turns.error.{error.key}") from None
-        except StoreBusy:
-            raise unavailable(request, "error.busy", 2) from None
-        except StoreWriteFailed:
-            raise unavailable(request, "error.disk", 5) from None
-        except NoSession:
-            raise BadRequest(404, "error.unknown_code") from None
+        with hub_refusals():
+            try:
+                response = await act(_turns(request), pid, fields)
+            except TurnError as error:
+                raise BadRequest(409, f"turns.error.{error.key}") from None
     except BadRequest as refused:
-        refused_response = refusal(request, refused.status, refused.key, **refused.params)
-        refused_response.headers.update(refused.headers)
-        return refused_response
+        return refused_answer(request, refused, state)
     if as_form:
         response = web.Response(status=303, headers={"Location": page_path_of(state) + "#turns"})
     if new:
