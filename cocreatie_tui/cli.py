@@ -13,11 +13,10 @@ from cocreatie_tui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, default_
 from cocreatie_tui.core.model import SessionState
 from cocreatie_tui.export import FORMATS, export_session
 from cocreatie_tui.i18n import LANGUAGES
-from cocreatie_tui.library import list_sessions
+from cocreatie_tui.library import list_sessions, session_reports, wipe_session
 from cocreatie_tui.store import (
     CorruptDataFile,
     SessionInUse,
-    delete_session,
     read_documents,
     recover_previous_generation,
     session_file_set,
@@ -311,8 +310,7 @@ def _delete(data_dir: Path, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     session_id = path.name.removesuffix(path.suffix)
     files = session_file_set(data_dir, session_id)
-    exports = [data_dir / "exports" / f"{session_id}{ext}" for ext in (".md", ".json")]
-    exports = [p for p in exports if p.exists()]
+    exports = session_reports(data_dir, session_id)
     try:
         state = SessionState.from_documents(read_documents(path))
         what = f"{_one_line(state.info.title)!r}, {len(state.cards)} cards"
@@ -332,17 +330,13 @@ def _delete(data_dir: Path, args: argparse.Namespace) -> int:
             print("nothing deleted", file=sys.stderr)
             return 1
     try:
-        removed = delete_session(data_dir, session_id)
+        removed = wipe_session(data_dir, session_id, with_reports=args.with_exports)
     except SessionInUse:
         print(
             f"cocreatie: session {session_id} is open in a running app: quit it first, then delete",
             file=sys.stderr,
         )
         return EXIT_DATA
-    if args.with_exports:
-        for export in exports:
-            export.unlink(missing_ok=True)
-            removed.append(export)
     print(f"deleted {len(removed)} files of session {session_id}")
     return 0
 

@@ -1,8 +1,10 @@
-"""The start screen: reopen a recent session or start a new one with its focus question."""
+"""The start screen: reopen a recent session or start a new one with its focus question, or
+wipe a session kept on this computer (Delete on the list)."""
 
 from __future__ import annotations
 
 from cocreatie_tui.screens.base import AppScreen
+from cocreatie_tui.screens.wipe import WipeSessionDialog
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +31,7 @@ class StartScreen(AppScreen):
     CSS_PATH = "start.tcss"
     BINDINGS = [
         Binding("escape", "back", "key.back", id="start.back"),
+        Binding("delete", "wipe_session", "start.key.wipe", id="start.wipe"),
         Binding("ctrl+q", "app.quit", "key.quit", id="quit"),
     ]
 
@@ -61,6 +64,39 @@ class StartScreen(AppScreen):
 
     def on_mount(self) -> None:
         self.query_one("#new-title", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "wipe_session":  # on the list of sessions, with one chosen
+            return self._chosen_summary() is not None
+        return True
+
+    def _chosen_summary(self) -> SessionSummary | None:
+        recent = self.query_one("#recent-sessions", OptionList)
+        if self.focused is not recent or recent.highlighted is None:
+            return None
+        option = recent.get_option_at_index(recent.highlighted)
+        return self._summaries.get(option.id or "")
+
+    def action_wipe_session(self) -> None:
+        summary = self._chosen_summary()
+        if summary is None:
+            return
+
+        def wiped(done: bool | None) -> None:
+            if not done:
+                return
+            recent = self.query_one("#recent-sessions", OptionList)
+            recent.remove_option(summary.id)
+            del self._summaries[summary.id]
+            name = summary.id if summary.problem else summary.title
+            message = self.t("start.wiped", title=name)
+            self.query_one("#start-error", Static).update(Content(message))
+
+        self.app.push_screen(WipeSessionDialog(summary), wiped)
+
+    @on(OptionList.OptionHighlighted, "#recent-sessions")
+    def _chosen(self) -> None:
+        self.refresh_bindings()  # the footer shows Delete once a session is chosen
 
     def action_back(self) -> None:
         if self.hub.state is not None and len(self.app.screen_stack) > 1:
