@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cocreatie_tui.screens.base import AppModal, AppScreen
+from cocreatie_tui.screens.base import AppModal, AppScreen, open_family_screen
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -21,6 +21,9 @@ from textual.widgets import Input, Label
 
 from cocreatie_tui.core.cafe import CafeError
 from cocreatie_tui.features.cafe import CafeFeature, cafe_of
+
+if TYPE_CHECKING:
+    from cocreatie_tui.hub import Hub
 
 _MINUTES = re.compile(r"^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$")
 _MINUTES_SECONDS = re.compile(r"^\s*(\d{1,3}):([0-5]\d)\s*$")
@@ -117,22 +120,13 @@ def open_cafe_screen(app: App[Any], which: str = "") -> None:
     from cocreatie_tui.screens.cafe_setup import CafeSetupScreen
     from cocreatie_tui.screens.seating import SeatingScreen
 
-    hub = getattr(app, "hub", None)
-    if hub is None or hub.state is None:
-        app.bell()
-        return
-    if not which:
-        which = "seating" if cafe_of(hub).cafe.started else "setup"
     kinds: dict[str, type[CafeScreen]] = {
         "setup": CafeSetupScreen,
         "seating": SeatingScreen,
         "harvest": HarvestScreen,
     }
-    kind = kinds[which]
-    current = app.screen
-    if isinstance(current, kind):
-        return
-    if isinstance(current, CafeScreen):
-        app.switch_screen(kind())
-    elif not isinstance(current, AppModal):
-        app.push_screen(kind())
+
+    def choose(hub: Hub) -> type[CafeScreen]:
+        return kinds[which or ("seating" if cafe_of(hub).cafe.started else "setup")]
+
+    open_family_screen(app, CafeScreen, choose)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from cocreatie_tui.screens.base import AppModal, AppScreen
+from cocreatie_tui.screens.base import AppModal, AppScreen, open_family_screen
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -194,19 +194,9 @@ def open_turns_screen(app: App[Any], which: str) -> None:
     from cocreatie_tui.screens.speaking_stats import SpeakingStatsScreen
     from cocreatie_tui.screens.timer import TimerScreen
 
-    if getattr(app, "hub", None) is None or app.hub.state is None:  # type: ignore[attr-defined]
-        app.bell()
-        return
     kinds: dict[str, type[TurnsScreen]] = {
         "timer": TimerScreen,
         "speakers": SpeakersScreen,
         "stats": SpeakingStatsScreen,
     }
-    kind = kinds[which]
-    current = app.screen
-    if isinstance(current, kind):
-        return
-    if isinstance(current, TurnsScreen):
-        app.switch_screen(kind())
-    elif not isinstance(current, AppModal):
-        app.push_screen(kind())
+    open_family_screen(app, TurnsScreen, lambda hub: kinds[which])

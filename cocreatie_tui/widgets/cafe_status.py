@@ -8,26 +8,17 @@ sound on. Every café display flashes when it hears ``CafeChanged`` with the end
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.app import App
-from textual.widget import Widget
 
 from cocreatie_tui import sound
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.events import SessionOpened, StateReloaded
-from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_event, cafe_of
+from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_of
 from cocreatie_tui.hub import Hub
-from cocreatie_tui.widgets.hub_events import listen
-from cocreatie_tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    from cocreatie_tui.app import CocreatieApp
-
-TICK_SECONDS = 0.5
-FLASH_TIMES = 8
-FLASH_SECONDS = 0.35
+from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the café screens
+from cocreatie_tui.widgets.status import LiveStatusLine
+from cocreatie_tui.widgets.status import flash as flash
 
 
 def sound_on(hub: Hub) -> bool:
@@ -51,19 +42,6 @@ async def tick_and_ring(app: App[object], cafe: CafeFeature) -> bool:
     return signal
 
 
-def flash(widget: Widget) -> None:
-    """Blink ``widget`` a few times (the class ``-flash`` on and off), then leave it off."""
-    count = 0
-
-    def toggle() -> None:
-        nonlocal count
-        count += 1
-        widget.set_class(count % 2 == 1 and count < FLASH_TIMES, "-flash")
-
-    widget.set_class(True, "-flash")
-    widget.set_interval(FLASH_SECONDS, toggle, repeat=FLASH_TIMES)
-
-
 def round_line(cafe: CafeFeature, t) -> str:  # type: ignore[no-untyped-def]
     """ "Wereldcafé · ronde 2 van 3 · 12:34 · gepauzeerd", or "" when the café is not on."""
     state = cafe.cafe
@@ -81,7 +59,7 @@ def round_line(cafe: CafeFeature, t) -> str:  # type: ignore[no-untyped-def]
     return " · ".join(parts)
 
 
-class CafeStatusLine(StatusLine):
+class CafeStatusLine(LiveStatusLine):
     """On the board: the café's round and its time left; nothing when no café is on."""
 
     DEFAULT_CSS = """
@@ -90,32 +68,20 @@ class CafeStatusLine(StatusLine):
     CafeStatusLine.-flash { background: $error; color: $background; text-style: bold; }
     """
 
+    HEARS = (CafeChanged, SessionOpened, StateReloaded)  # what ``cafe_event`` accepts
+
     def __init__(self) -> None:
         super().__init__(id="cafe-status")
-
-    @property
-    def cocreatie(self) -> CocreatieApp:
-        return cast("CocreatieApp", self.app)
 
     @property
     def cafe(self) -> CafeFeature:
         return cafe_of(self.cocreatie.hub)
 
-    def on_mount(self) -> None:
-        kinds = (CafeChanged, SessionOpened, StateReloaded)  # what ``cafe_event`` accepts
-        listen(self, self.cocreatie.hub_events, kinds, self.on_hub_event)
-        self.set_interval(TICK_SECONDS, self.tick)
-        self.show_now()
-
-    async def tick(self) -> None:
+    async def ring(self) -> None:
         await tick_and_ring(self.app, self.cafe)
-        self.show_now()
 
-    def on_hub_event(self, event: object) -> None:
-        if isinstance(event, CafeChanged) and event.end_signal:
-            flash(self)
-        if cafe_event(event):
-            self.show_now()
+    def ends(self, event: object) -> bool:
+        return isinstance(event, CafeChanged) and event.end_signal
 
     def show_now(self) -> None:
         if self.cocreatie.hub.state is None:

@@ -10,27 +10,19 @@ so the board, the timer screen and the phones all show the same end.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, cast
 
 from textual.app import App
-from textual.widget import Widget
 
 from cocreatie_tui import sound
 from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
 from cocreatie_tui.events import SessionOpened, StateReloaded
 from cocreatie_tui.features.turns import TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.i18n import Translator
-from cocreatie_tui.widgets.hub_events import listen
-from cocreatie_tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    from cocreatie_tui.app import CocreatieApp
+from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the turns screens
+from cocreatie_tui.widgets.status import LiveStatusLine
+from cocreatie_tui.widgets.status import flash as flash
 
 log = logging.getLogger(__name__)
-
-TICK_SECONDS = 0.5
-FLASH_TIMES = 8
-FLASH_SECONDS = 0.35
 
 
 async def tick_and_ring(app: App[object], turns: TurnsFeature) -> list[str]:
@@ -41,19 +33,6 @@ async def tick_and_ring(app: App[object], turns: TurnsFeature) -> list[str]:
         if turns.settings.sound:
             await sound.play()
     return signals
-
-
-def flash(widget: Widget) -> None:
-    """Blink ``widget`` a few times (the class ``-flash`` on and off), then leave it off."""
-    count = 0
-
-    def toggle() -> None:
-        nonlocal count
-        count += 1
-        widget.set_class(count % 2 == 1 and count < FLASH_TIMES, "-flash")
-
-    widget.set_class(True, "-flash")
-    widget.set_interval(FLASH_SECONDS, toggle, repeat=FLASH_TIMES)
 
 
 def anonymous_label(t: Translator):  # type: ignore[no-untyped-def]
@@ -70,7 +49,7 @@ def shown_timer(turns: TurnsFeature) -> tuple[str, Countdown] | None:
     return None
 
 
-class CompactTimer(StatusLine):
+class CompactTimer(LiveStatusLine):
     """On the board: who speaks and their time left, the activity's time left, or a hint."""
 
     DEFAULT_CSS = """
@@ -81,33 +60,22 @@ class CompactTimer(StatusLine):
     CompactTimer.-flash { background: $error; color: $background; text-style: bold; }
     """
 
+    # Turns show at once; other events (a card, a theme) do not change the timer, and the tick
+    # shows anything else (a speaker's new nickname) within half a second.
+    HEARS = (TurnsChanged, SessionOpened, StateReloaded)
+
     def __init__(self) -> None:
         super().__init__(id="compact-timer")
-
-    @property
-    def cocreatie(self) -> CocreatieApp:
-        return cast("CocreatieApp", self.app)
 
     @property
     def turns(self) -> TurnsFeature:
         return turns_of(self.cocreatie.hub)
 
-    def on_mount(self) -> None:
-        kinds = (TurnsChanged, SessionOpened, StateReloaded)
-        listen(self, self.cocreatie.hub_events, kinds, self.on_hub_event)
-        self.set_interval(TICK_SECONDS, self.tick)
-        self.show_now()
-
-    async def tick(self) -> None:
+    async def ring(self) -> None:
         await tick_and_ring(self.app, self.turns)
-        self.show_now()
 
-    def on_hub_event(self, event: object) -> None:
-        """Turns show at once; other events (a card, a theme) do not change the timer, and the
-        tick shows anything else (a speaker's new nickname) within half a second."""
-        if isinstance(event, TurnsChanged) and event.end_signals:
-            flash(self)
-        self.show_now()
+    def ends(self, event: object) -> bool:
+        return isinstance(event, TurnsChanged) and bool(event.end_signals)
 
     def show_now(self) -> None:
         turns, t = self.turns, self.cocreatie.t
