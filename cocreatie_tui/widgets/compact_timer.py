@@ -9,8 +9,6 @@ so the board, the timer screen and the phones all show the same end.
 
 from __future__ import annotations
 
-import logging
-
 from textual.app import App
 
 from cocreatie_tui import sound
@@ -21,8 +19,6 @@ from cocreatie_tui.i18n import Translator
 from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the turns screens
 from cocreatie_tui.widgets.status import LiveStatusLine
 from cocreatie_tui.widgets.status import flash as flash
-
-log = logging.getLogger(__name__)
 
 
 async def tick_and_ring(app: App[object], turns: TurnsFeature) -> list[str]:
