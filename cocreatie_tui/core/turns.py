@@ -24,16 +24,30 @@ speaking time. The ``activity`` countdown times the whole step (e.g. a 20-minute
 After a restore every timer is paused with the time it had left at the last save (see
 ``timer.Countdown``). Commands that make no sense now raise ``TurnError`` (a ``ValueError``)
 with a ``key``; nothing is ever silently ignored.
+
+The records (``Speaker``, ``Turn``, ``SpeakerStats``, the enums, ``TurnError``) live in
+``turns_records`` and the saved form in ``turns_saved``; import them all from here.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from cocreatie_tui.core.timer import Countdown, TimerError, TimerStatus
+from cocreatie_tui.core.turns_records import (
+    DEFAULT_TURN_SECONDS,
+    Speaker,
+    SpeakerSource,
+    SpeakerStats,
+    Turn,
+    TurnError,
+    TurnMode,
+    _positive,
+)
+from cocreatie_tui.core.turns_saved import SAVE_VERSION as SAVE_VERSION
+from cocreatie_tui.core.turns_saved import speaking_state_from_dict, speaking_state_to_dict
 
 __all__ = [
     "DEFAULT_TURN_SECONDS",
@@ -45,128 +59,6 @@ __all__ = [
     "TurnError",
     "TurnMode",
 ]
-
-DEFAULT_TURN_SECONDS = 120.0
-SAVE_VERSION = 1
-
-
-class TurnError(ValueError):
-    """A command that cannot be applied now. ``key`` is stable, for the locale files:
-
-    * ``unknown_speaker``: no such speaker, or one who was removed;
-    * ``duplicate_speaker``: ``add_speaker`` with an id that is already there;
-    * ``invalid_speaker``: an empty id or an empty name;
-    * ``invalid_mode``, ``invalid_seconds``: a bad mode, or a time per turn that is not > 0;
-    * ``wrong_mode``: a round command in queue mode, or ``give_floor`` in round mode;
-    * ``turn_in_progress``: ``set_mode`` while someone has the floor (end the turn first);
-    * ``has_floor``: ``remove_speaker`` for the person who has the floor;
-    * ``no_round``: a round command with no round planned (or after it finished);
-    * ``round_in_progress``: ``plan_round``/``start_round`` while a round is going on;
-    * ``empty_round``: a round with nobody in it;
-    * ``already_in_round``: adding someone who is already in this round (asked, to come, or
-      waiting after a pass), or a plan that names someone twice;
-    * ``not_upcoming``: moving or removing someone from the round who is not still to come;
-    * ``already_queued``, ``not_queued``, ``queue_empty``: queue commands;
-    * ``no_turn``: pause, resume, pass, end or add time with nobody having the floor;
-    * ``not_running``, ``not_paused``: pause a turn that is not running, resume one that is not
-      paused;
-    * ``invalid_data``: ``from_dict`` got something that is not a saved state.
-    """
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
-
-
-class SpeakerSource(StrEnum):
-    PHONE = "phone"  # a participant on a phone; the id is their cookie's participant id
-    FACILITATOR = "facilitator"  # a name the facilitator typed, for someone without a phone
-
-
-class TurnMode(StrEnum):
-    ROUND = "round"
-    QUEUE = "queue"
-
-
-@dataclass
-class Speaker:
-    """Someone who can get the floor. ``active`` is False once removed but still in history."""
-
-    id: str
-    name: str
-    source: SpeakerSource = SpeakerSource.PHONE
-    active: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "source": str(self.source), "active": self.active}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Speaker:
-        return cls(
-            id=_text(data["id"]),
-            name=_text(data["name"]),
-            source=SpeakerSource(data.get("source", "phone")),
-            active=_flag(data.get("active", True)),
-        )
-
-
-@dataclass
-class Turn:
-    """One turn. For the current turn the times live in ``SpeakingState.current_timer``;
-    they are copied here when the turn ends.
-
-    ``duration_s`` is the time spoken with pauses left out (overtime included), ``overtime_s``
-    the part of it past the allotted time, ``allotted_s`` the countdown's duration at the end
-    (the time per turn plus any time added).
-    """
-
-    speaker_id: str
-    mode: TurnMode
-    step: str = ""
-    round_number: int | None = None
-    allotted_s: float = 0.0
-    duration_s: float = 0.0
-    overtime_s: float = 0.0
-    passed: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "speaker_id": self.speaker_id,
-            "mode": str(self.mode),
-            "step": self.step,
-            "round_number": self.round_number,
-            "allotted_s": self.allotted_s,
-            "duration_s": self.duration_s,
-            "overtime_s": self.overtime_s,
-            "passed": self.passed,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Turn:
-        round_number = data.get("round_number")
-        return cls(
-            speaker_id=_text(data["speaker_id"]),
-            mode=TurnMode(data["mode"]),
-            step=_text(data.get("step", ""), allow_empty=True),
-            round_number=None if round_number is None else _count(round_number),
-            allotted_s=_seconds(data.get("allotted_s", 0.0)),
-            duration_s=_seconds(data.get("duration_s", 0.0)),
-            overtime_s=_seconds(data.get("overtime_s", 0.0)),
-            passed=_flag(data.get("passed", False)),
-        )
-
-
-@dataclass(frozen=True)
-class SpeakerStats:
-    """Speaking time of one person. ``share`` is their fraction of everyone's total (0 to 1)."""
-
-    speaker_id: str
-    name: str
-    total_s: float
-    turns: int
-    share: float
-    passes: int
-    overtime_s: float
 
 
 @dataclass
@@ -546,65 +438,12 @@ class SpeakingState:
 
     def to_dict(self, now: float) -> dict[str, Any]:
         """A JSON-able snapshot at ``now``. Timers hold elapsed seconds, never clock readings."""
-        return {
-            "version": SAVE_VERSION,
-            "speakers": [speaker.to_dict() for speaker in self.speakers.values()],
-            "mode": str(self.mode),
-            "turn_seconds": self.turn_seconds,
-            "step": self.step,
-            "round": {
-                "active": self.round_active,
-                "number": self.round_number,
-                "order": list(self.round_order),
-                "position": self.round_position,
-                "passed": list(self.round_passed),
-                "reasked": list(self.round_reasked),
-            },
-            "queue": list(self.queue),
-            "first_timers_first": self.first_timers_first,
-            "current": None if self.current is None else self.current.to_dict(),
-            "current_timer": None
-            if self.current_timer is None
-            else self.current_timer.to_dict(now),
-            "history": [turn.to_dict() for turn in self.history],
-            "activity": None if self.activity is None else self.activity.to_dict(now),
-        }
+        return speaking_state_to_dict(self, now)
 
     @classmethod
     def from_dict(cls, data: Any) -> SpeakingState:
         """Restore a saved state; a running turn or activity comes back paused."""
-        try:
-            if not isinstance(data, dict) or data.get("version") != SAVE_VERSION:
-                raise ValueError("not a saved speaking state of a known version")
-            speakers = [Speaker.from_dict(item) for item in data.get("speakers", [])]
-            round_data = data.get("round", {})
-            current = data.get("current")
-            current_timer = data.get("current_timer")
-            activity = data.get("activity")
-            state = cls(
-                speakers={speaker.id: speaker for speaker in speakers},
-                mode=TurnMode(data.get("mode", "round")),
-                turn_seconds=_positive(data.get("turn_seconds", DEFAULT_TURN_SECONDS)),
-                step=_text(data.get("step", ""), allow_empty=True),
-                round_active=_flag(round_data.get("active", False)),
-                round_number=_count(round_data.get("number", 0)),
-                round_order=_ids(round_data.get("order", [])),
-                round_position=_count(round_data.get("position", 0)),
-                round_passed=_ids(round_data.get("passed", [])),
-                round_reasked=_ids(round_data.get("reasked", [])),
-                queue=_ids(data.get("queue", [])),
-                first_timers_first=_flag(data.get("first_timers_first", False)),
-                current=None if current is None else Turn.from_dict(current),
-                current_timer=None if current_timer is None else Countdown.from_dict(current_timer),
-                history=[Turn.from_dict(item) for item in data.get("history", [])],
-                activity=None if activity is None else Countdown.from_dict(activity),
-            )
-            state._check_consistency(len(speakers))
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            if isinstance(error, TurnError) and error.key == "invalid_data":
-                raise
-            raise TurnError("invalid_data", f"not a saved speaking state: {error}") from error
-        return state
+        return speaking_state_from_dict(data, cls)
 
     # Internals
 
@@ -683,21 +522,6 @@ class SpeakingState:
             rows.append((self.current, timer.elapsed(now), timer.overtime(now)))
         return rows
 
-    def _check_consistency(self, speaker_count: int) -> None:
-        known = self.speakers
-        lists = [self.queue, self.round_order, self.round_passed, self.round_reasked]
-        problems = [
-            len(known) != speaker_count,
-            any(len(set(ids)) != len(ids) for ids in lists),
-            any(i not in known for ids in lists for i in ids),
-            any(turn.speaker_id not in known for turn in self.history),
-            self.round_position > len(self.round_order),
-            (self.current is None) != (self.current_timer is None),
-            self.current is not None and self.current.speaker_id not in known,
-        ]
-        if any(problems):
-            raise TurnError("invalid_data", "the saved speaking state contradicts itself")
-
 
 def _clamp(index: int, length: int) -> int:
     """A list index for insertion, clamped to 0..length."""
@@ -714,47 +538,3 @@ def _checked_name(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise TurnError("invalid_speaker", "a speaker needs a non-empty name")
     return value.strip()
-
-
-def _positive(value: Any) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0 < value < float("inf")
-    ):
-        raise TurnError("invalid_seconds", f"a time per turn must be a number > 0, got {value!r}")
-    return float(value)
-
-
-# Strict readers for saved data: anything unexpected raises ValueError or TypeError, which
-# from_dict turns into TurnError("invalid_data").
-
-
-def _text(value: Any, allow_empty: bool = False) -> str:
-    if not isinstance(value, str) or (not value and not allow_empty):
-        raise ValueError(f"expected text, got {value!r}")
-    return value
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
-    return value
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"expected a whole number >= 0, got {value!r}")
-    return value
-
-
-def _seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e12:
-        raise ValueError(f"expected seconds, got {value!r}")
-    return float(value)
-
-
-def _ids(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        raise ValueError(f"expected a list of ids, got {value!r}")
-    return [_text(item) for item in value]
