@@ -263,6 +263,26 @@ def live_session(request: web.Request) -> SessionState:
     return state
 
 
+SessionRoute = Callable[[web.Request, SessionState], Awaitable[web.StreamResponse]]
+
+
+def for_live_session(
+    handler: SessionRoute,
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """A route under ``/j/{code}``: ``handler`` gets the live session as well; a code that
+    is not (or no longer) this session's is answered 404 (the page says to scan again)."""
+
+    @functools.wraps(handler)
+    async def route(request: web.Request) -> web.StreamResponse:
+        try:
+            state = live_session(request)
+        except BadRequest as refused:
+            return refusal(request, refused.status, refused.key)
+        return await handler(request, state)
+
+    return route
+
+
 def cookie_name(state: SessionState) -> str:
     # One id per session: a phone is linked to nothing outside this session.
     return _cookie_name_of(state.info.id)
@@ -325,11 +345,8 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-async def participant_page(request: web.Request) -> web.Response:
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
+@for_live_session
+async def participant_page(request: web.Request, state: SessionState) -> web.Response:
     return _page_response(request, state)
 
 
@@ -367,22 +384,16 @@ def _page_response(
     return response
 
 
-async def rules_page(request: web.Request) -> web.Response:
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
+@for_live_session
+async def rules_page(request: web.Request, state: SessionState) -> web.Response:
     t = translator(request)
     return render(
         request, "rules.html", rules=interaction_rules(t.lang), page_path=page_path_of(state)
     )
 
 
-async def participant_state(request: web.Request) -> web.Response:
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
+@for_live_session
+async def participant_state(request: web.Request, state: SessionState) -> web.Response:
     pid, new = participant_id_of(request, state)
     hub = request.app[HUB_KEY]
     response = web.json_response(participant_view(hub, state, pid, translator(request).lang))
@@ -391,11 +402,8 @@ async def participant_state(request: web.Request) -> web.Response:
     return response
 
 
-async def participant_events(request: web.Request) -> web.StreamResponse:
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
+@for_live_session
+async def participant_events(request: web.Request, state: SessionState) -> web.StreamResponse:
     pid, new = participant_id_of(request, state)
     hub = request.app[HUB_KEY]
     lang = translator(request).lang
@@ -414,12 +422,9 @@ async def participant_events(request: web.Request) -> web.StreamResponse:
         phones.stream_closed(pid)
 
 
-async def post_card(request: web.Request) -> web.StreamResponse:
+@for_live_session
+async def post_card(request: web.Request, state: SessionState) -> web.StreamResponse:
     as_form = request.content_type in FORM_TYPES
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
     fields: MultiDictProxy[str] | MultiDict[Any] | dict[str, Any] = {}
     try:
         fields = await read_fields(request, state, as_form)
@@ -459,13 +464,10 @@ async def post_card(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def withdraw_card(request: web.Request) -> web.StreamResponse:
+@for_live_session
+async def withdraw_card(request: web.Request, state: SessionState) -> web.StreamResponse:
     """The phone that sent a card takes it back (form with token: 303; JSON: 200)."""
     as_form = request.content_type in FORM_TYPES
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
     hub = request.app[HUB_KEY]
     try:
         await read_fields(request, state, as_form)

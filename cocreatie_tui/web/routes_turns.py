@@ -20,17 +20,17 @@ from cocreatie_tui.web.app import (
     FORM_TYPES,
     HUB_KEY,
     BadRequest,
+    for_live_session,
     hub_refusals,
-    live_session,
     page_path_of,
     participant_id_of,
     read_fields,
-    refusal,
     refused_answer,
     remember_phone,
 )
 
 if TYPE_CHECKING:
+    from cocreatie_tui.core.model import SessionState
     from cocreatie_tui.features.turns import TurnsFeature
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -48,32 +48,31 @@ def _turns(request: web.Request) -> TurnsFeature:
     return turns_of(request.app[HUB_KEY])
 
 
-async def raise_hand(request: web.Request) -> web.StreamResponse:
+@for_live_session
+async def raise_hand(request: web.Request, state: SessionState) -> web.StreamResponse:
     async def act(turns: TurnsFeature, pid: str, fields: dict[str, Any]) -> web.StreamResponse:
         position, created = await turns.raise_hand(pid, fields.get("author"))
         body = {"queued": True, "position": position, "queue_length": len(turns.speaking.queue)}
         return web.json_response(body, status=201 if created else 200)
 
-    return await _handle(request, act)
+    return await _handle(request, state, act)
 
 
-async def withdraw_hand(request: web.Request) -> web.StreamResponse:
+@for_live_session
+async def withdraw_hand(request: web.Request, state: SessionState) -> web.StreamResponse:
     async def act(turns: TurnsFeature, pid: str, fields: dict[str, Any]) -> web.StreamResponse:
         withdrawn = await turns.withdraw_hand(pid)
         return web.json_response({"queued": False, "withdrawn": withdrawn})
 
-    return await _handle(request, act)
+    return await _handle(request, state, act)
 
 
 async def _handle(
     request: web.Request,
+    state: SessionState,
     act: Callable[[TurnsFeature, str, dict[str, Any]], Awaitable[web.StreamResponse]],
 ) -> web.StreamResponse:
     as_form = request.content_type in FORM_TYPES
-    try:
-        state = live_session(request)
-    except BadRequest as refused:
-        return refusal(request, refused.status, refused.key)
     try:
         # A DELETE carries no body; it cannot come from another site's form, and the Origin
         # check of the security middleware covers scripts.
