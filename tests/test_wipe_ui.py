@@ -3,10 +3,13 @@ question that names what goes, and an open session that is never touched."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cocreatie_tui.core.model import CardSource
-from cocreatie_tui.store import session_file_set
+from cocreatie_tui.export import write_reports
+from cocreatie_tui.factory import make_hub
+from cocreatie_tui.store import session_file_set, session_path
 from tests.ui_helpers import build_app, screen_text
 
 KEPT = "Hoe maken we de bib toegankelijker?"
@@ -14,19 +17,19 @@ GONE = "Wat doen we met het oude zwembad?"
 
 
 async def make_sessions(data_dir: Path) -> dict[str, str]:
-    """Two sessions on disk, one with a report; their ids by title."""
+    """Two sessions on disk, the older one with its report; their ids by title."""
     ids = {}
     for title in (GONE, KEPT):
-        app = build_app(data_dir, title=title)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            for text in ("Een zitbank", "Meer licht"):
-                await app.hub.submit_card(text, source=CardSource.FACILITATOR)
-            if title == GONE:
-                await pilot.press("e")  # the report: exports/<id>.md and .json
-                await pilot.pause(0.2)
-            ids[title] = app.hub.live.info.id
-            await pilot.press("ctrl+q")
+        hub = make_hub(data_dir)
+        await hub.create_session(title)
+        for text in ("Een zitbank", "Meer licht"):
+            await hub.submit_card(text, source=CardSource.FACILITATOR)
+        if title == GONE:
+            write_reports(hub.live, data_dir / "exports", documents=hub.store.documents)
+        ids[title] = hub.live.info.id
+        await hub.close()
+    older = session_path(data_dir, ids[GONE])  # the app opens the latest: the kept one
+    os.utime(older, ns=(older.stat().st_atime_ns, older.stat().st_mtime_ns - 10**10))
     return ids
 
 
