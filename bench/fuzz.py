@@ -4,6 +4,7 @@
 
 Runs tests/test_fuzz_http.py (random requests and raw bytes against the participant server)
 and tests/test_fuzz_hub.py (random sequences of hub commands) with that many examples each,
+new ones on every run (``HYPOTHESIS_PROFILE=explore``; the test suite repeats the same ones),
 and prints how long it took. Any failure is printed by hypothesis with the smallest example.
 """
 
@@ -24,7 +25,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=20_000, help="examples per fuzzer")
     args = parser.parse_args()
-    env = dict(os.environ, COCREATIE_FUZZ_EXAMPLES=str(args.examples))
+    # New examples on every run (the test suite itself repeats the same ones).
+    env = dict(os.environ, COCREATIE_FUZZ_EXAMPLES=str(args.examples), HYPOTHESIS_PROFILE="explore")
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *FUZZERS],

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cocreatie_tui.factory import make_hub
 from cocreatie_tui.hub import Hub
 from cocreatie_tui.web.app import make_web_app
 
 FOCUS_QUESTION = "Hoe maken we de bib toegankelijker?"
+
+# The suite decides whether a change lands, so its property tests draw the same examples on
+# every run: a failure belongs to the change and comes back when run again. New examples are
+# drawn by bench/fuzz.py and with HYPOTHESIS_PROFILE=explore.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)
