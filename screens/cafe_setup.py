@@ -18,8 +18,9 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from cocreatie_tui.core.cafe import DEFAULT_TABLES, MAX_ROUNDS, MAX_TABLES, THEME_MAX
 from cocreatie_tui.core.timer import format_clock
-from cocreatie_tui.features.cafe import cafe_event
+from cocreatie_tui.features.cafe import CAFE_EVENTS
 from cocreatie_tui.widgets.cafe_people import CafePeopleList
+from cocreatie_tui.widgets.hub_events import listen
 
 
 class TableRow(Horizontal):
@@ -104,15 +105,14 @@ class CafeSetupScreen(CafeScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        listen(self, self.cocreatie.hub_events, CAFE_EVENTS, self.on_hub_event)
         self.query_one("#setup-tables-list TableRow Input", Input).focus()
         if not self.cafe.cafe.started:
             await self.command(self.cafe.add_phones())
         self.show_now()
 
     def on_hub_event(self, event: object) -> None:
-        if cafe_event(event):
-            self.show_now()
+        self.show_now()
 
     # -- showing -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cocreatie_tui.events import HubEvent, SessionChanged
+from cocreatie_tui.widgets.hub_events import listen
 from cocreatie_tui.widgets.qr_code import QRCode
 
 
@@ -42,7 +43,7 @@ class JoinScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        listen(self, self.cocreatie.hub_events, SessionChanged, self.on_hub_event)
 
     def on_hub_event(self, event: HubEvent) -> None:
         if isinstance(event, SessionChanged):

@@ -23,11 +23,12 @@ from textual.widgets import Digits, Footer, OptionList, Static
 
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
-from cocreatie_tui.features.cafe import CafeChanged, cafe_event
+from cocreatie_tui.features.cafe import CAFE_EVENTS, CafeChanged
 from cocreatie_tui.rotation_cli import PlanWords, plan_to_markdown
 from cocreatie_tui.store import write_text_file
 from cocreatie_tui.widgets.cafe_people import CafePeopleList
 from cocreatie_tui.widgets.cafe_status import TICK_SECONDS, flash, tick_and_ring
+from cocreatie_tui.widgets.hub_events import listen
 
 CONFIRM_SECONDS = 5.0
 MINUTE = 60.0
@@ -76,7 +77,7 @@ class SeatingScreen(CafeScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        listen(self, self.cocreatie.hub_events, CAFE_EVENTS, self.on_hub_event)
         self.set_interval(TICK_SECONDS, self.tick)
         await self._build_tables()
         self.show_now()
@@ -97,8 +98,6 @@ class SeatingScreen(CafeScreen):
     def on_hub_event(self, event: object) -> None:
         if isinstance(event, CafeChanged) and event.end_signal:
             flash(self.query_one("#seating-clock"))
-        if not cafe_event(event):
-            return  # cards arriving change nothing here
         if len(self.query_one("#seating-grid").children) != len(self.cafe.cafe.tables):
             self.run_worker(self._build_tables(), group="cafe-tables")
         self.show_now()

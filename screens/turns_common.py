@@ -20,8 +20,9 @@ from textual.widgets import Input, Label
 
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.core.turns import TurnError
-from cocreatie_tui.features.turns import TurnsChanged, TurnsFeature, turns_of
+from cocreatie_tui.features.turns import TURNS_EVENTS, TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.widgets.compact_timer import TICK_SECONDS, anonymous_label, tick_and_ring
+from cocreatie_tui.widgets.hub_events import listen
 
 _MINUTES = re.compile(r"^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$")
 _MINUTES_SECONDS = re.compile(r"^\s*(\d{1,3}):([0-5]\d)\s*$")
@@ -66,7 +67,8 @@ class TurnsScreen(AppScreen):
         return turns_of(self.hub)
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self.on_hub_event)
+        # Only what changes the turns: 500 phones sending cards cost this screen nothing.
+        listen(self, self.cocreatie.hub_events, TURNS_EVENTS, self.on_hub_event)
         self.set_interval(TICK_SECONDS, self.tick)
         self.show_now()
 

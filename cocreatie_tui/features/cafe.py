@@ -63,9 +63,9 @@ class CafeChanged:
     end_signal: bool = False
 
 
-def cafe_event(event: object) -> bool:
-    """Whether a hub event can change what a café view shows (cards arriving do not)."""
-    return isinstance(event, CafeChanged | SessionOpened | StateReloaded)
+CAFE_EVENTS = (CafeChanged, SessionOpened, StateReloaded)
+"""The hub events that can change what a café view shows (cards arriving do not)."""
+
 
 
 def _plan(problem: RotationProblem, seed: int) -> RotationPlan:

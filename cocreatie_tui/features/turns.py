@@ -31,6 +31,7 @@ from cocreatie_tui.core.turns import (
     TurnError,
     TurnMode,
 )
+from cocreatie_tui.events import SessionOpened, StateReloaded
 from cocreatie_tui.factory import FEATURES
 from cocreatie_tui.hub import CardRejected, Hub, HubFeature
 from cocreatie_tui.store import Documents, StoreBusy, StoreWriteFailed
@@ -51,6 +52,11 @@ class TurnsChanged:
     out (``"turn"``, ``"activity"``): every timer display flashes, phones vibrate."""
 
     end_signals: tuple[str, ...] = ()
+
+
+TURNS_EVENTS = (TurnsChanged, SessionOpened, StateReloaded)
+"""The hub events that change what a speaking-turns view shows at once; a card arriving does
+not (a speaker's new nickname shows with the next tick of the view)."""
 
 
 class TurnsFeature(HubFeature):

@@ -13,8 +13,7 @@ from textual.app import App
 from cocreatie_tui import sound
 from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
-from cocreatie_tui.events import SessionOpened, StateReloaded
-from cocreatie_tui.features.cafe import CafeChanged, CafeFeature, cafe_of
+from cocreatie_tui.features.cafe import CAFE_EVENTS, CafeChanged, CafeFeature, cafe_of
 from cocreatie_tui.hub import Hub
 from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the café screens
 from cocreatie_tui.widgets.status import LiveStatusLine
@@ -68,7 +67,7 @@ class CafeStatusLine(LiveStatusLine):
     CafeStatusLine.-flash { background: $error; color: $background; text-style: bold; }
     """
 
-    HEARS = (CafeChanged, SessionOpened, StateReloaded)  # what ``cafe_event`` accepts
+    HEARS = CAFE_EVENTS
 
     def __init__(self) -> None:
         super().__init__(id="cafe-status")

@@ -13,8 +13,7 @@ from textual.app import App
 
 from cocreatie_tui import sound
 from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
-from cocreatie_tui.events import SessionOpened, StateReloaded
-from cocreatie_tui.features.turns import TurnsChanged, TurnsFeature, turns_of
+from cocreatie_tui.features.turns import TURNS_EVENTS, TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.i18n import Translator
 from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the turns screens
 from cocreatie_tui.widgets.status import LiveStatusLine
@@ -58,7 +57,7 @@ class CompactTimer(LiveStatusLine):
 
     # Turns show at once; other events (a card, a theme) do not change the timer, and the tick
     # shows anything else (a speaker's new nickname) within half a second.
-    HEARS = (TurnsChanged, SessionOpened, StateReloaded)
+    HEARS = TURNS_EVENTS
 
     def __init__(self) -> None:
         super().__init__(id="compact-timer")
