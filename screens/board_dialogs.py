@@ -21,6 +21,7 @@ from cocreatie_tui.core.model import CardSource
 from cocreatie_tui.events import SessionChanged, SessionOpened, StateReloaded
 from cocreatie_tui.features.board import BoardChanged, board_of
 from cocreatie_tui.hub import WITHDRAWN_NOTE
+from cocreatie_tui.widgets.hub_events import listen
 
 Save = Callable[[str, bool], Awaitable[str | None]]
 NEW_GROUP = "*new*"
@@ -187,13 +188,13 @@ class GroupManager(AppModal):
             yield Label("", id="dialog-error", classes="dialog-error")
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self._on_hub_event)
+        kinds = (BoardChanged, SessionOpened, StateReloaded)
+        listen(self, self.cocreatie.hub_events, kinds, self._on_hub_event)
         self._fill()
         self.query_one(OptionList).focus()
 
     def _on_hub_event(self, event: object) -> None:
-        if isinstance(event, (BoardChanged, SessionOpened, StateReloaded)):
-            self._fill()
+        self._fill()
 
     def _fill(self, keep: str | None = None) -> None:
         groups = board_of(self.hub).ordered_groups()
@@ -274,13 +275,13 @@ class PromptManager(AppModal):
             yield Label("", id="dialog-error", classes="dialog-error")
 
     def on_mount(self) -> None:
-        self.cocreatie.hub_events.subscribe(self, self._on_hub_event)
+        kinds = (SessionChanged, SessionOpened, StateReloaded)
+        listen(self, self.cocreatie.hub_events, kinds, self._on_hub_event)
         self._fill()
         self.query_one(OptionList).focus()
 
     def _on_hub_event(self, event: object) -> None:
-        if isinstance(event, (SessionChanged, SessionOpened, StateReloaded)):
-            self._fill()
+        self._fill()
 
     def _fill(self) -> None:
         info = self.hub.live.info
