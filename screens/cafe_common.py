@@ -7,7 +7,6 @@ stays board + one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,27 +19,18 @@ from textual.content import Content
 from textual.widgets import Input, Label
 
 from cocreatie_tui.core.cafe import CafeError
+from cocreatie_tui.core.timer import typed_minutes
 from cocreatie_tui.features.cafe import CafeFeature, cafe_of
 
 if TYPE_CHECKING:
     from cocreatie_tui.hub import Hub
 
-_MINUTES = re.compile(r"^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$")
-_MINUTES_SECONDS = re.compile(r"^\s*(\d{1,3}):([0-5]\d)\s*$")
-
 
 def parse_minutes(text: str) -> float | None:
-    """ "20" or "12,5" minutes, or "12:30" (minutes:seconds), as seconds; None otherwise."""
-    match = _MINUTES_SECONDS.match(text)
-    if match:
-        seconds = int(match[1]) * 60 + int(match[2])
-    else:
-        match = _MINUTES.match(text)
-        if not match:
-            return None
-        fraction = float(f"0.{match[2]}") if match[2] else 0.0
-        seconds = round((int(match[1]) + fraction) * 60)
-    return float(seconds) if seconds > 0 else None
+    """ "20" or "12,5" minutes, or "12:30" (minutes:seconds), as seconds (a round lasts more
+    than 0); None otherwise."""
+    seconds = typed_minutes(text)
+    return float(seconds) if seconds else None
 
 
 class CafeScreen(AppScreen):

@@ -6,7 +6,6 @@ The three screens replace each other (``switch_screen``), so the stack stays boa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,29 +17,20 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label
 
-from cocreatie_tui.core.timer import format_clock
+from cocreatie_tui.core.timer import format_clock, typed_minutes
 from cocreatie_tui.core.turns import TurnError
 from cocreatie_tui.features.turns import TURNS_EVENTS, TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.widgets.compact_timer import TICK_SECONDS, anonymous_label, tick_and_ring
 from cocreatie_tui.widgets.hub_events import listen
 
-_MINUTES = re.compile(r"^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$")
-_MINUTES_SECONDS = re.compile(r"^\s*(\d{1,3}):([0-5]\d)\s*$")
 MAX_MINUTES = 600
 
 
 def parse_minutes(text: str) -> float | None:
-    """ "2" or "1,5" minutes, or "1:30" (minutes:seconds), as seconds; None if it is neither."""
-    match = _MINUTES_SECONDS.match(text)
-    if match:
-        seconds = int(match[1]) * 60 + int(match[2])
-    else:
-        match = _MINUTES.match(text)
-        if not match:
-            return None
-        fraction = float(f"0.{match[2]}") if match[2] else 0.0
-        seconds = round((int(match[1]) + fraction) * 60)
-    return float(seconds) if 0 <= seconds <= MAX_MINUTES * 60 else None
+    """ "2" or "1,5" minutes, or "1:30" (minutes:seconds), as seconds (0 clears a timer, at
+    most ``MAX_MINUTES``); None otherwise."""
+    seconds = typed_minutes(text)
+    return float(seconds) if seconds is not None and seconds <= MAX_MINUTES * 60 else None
 
 
 class TurnsScreen(AppScreen):

@@ -337,3 +337,17 @@ def test_random_commands_keep_the_invariants(commands: list[tuple[str, float, fl
         assert timer.is_over(now) == (
             timer.status is not TimerStatus.IDLE and timer.remaining(now) <= 0
         )
+
+
+def test_typed_lengths_of_time_are_read_as_people_type_them() -> None:
+    from cocreatie_tui.screens.cafe_common import parse_minutes as round_length
+
+    from cocreatie_tui.core.timer import typed_minutes
+
+    assert typed_minutes("2") == 120 and typed_minutes(" 1,5 ") == 90
+    assert typed_minutes("12.25") == 735 and typed_minutes("1:30") == 90
+    assert typed_minutes("0") == 0
+    for wrong in ("", "twee", "1:60", "-2", "1,555", "1234", "2 min"):
+        assert typed_minutes(wrong) is None, wrong
+    # A café round lasts more than nothing; a speaking-turn length of 0 clears the timer.
+    assert round_length("0") is None and round_length("15") == 900.0

@@ -26,6 +26,7 @@ so the caller can flash, ring or play a sound.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -241,6 +242,23 @@ def format_clock(remaining_s: float) -> str:
     if shown < 0:
         return "+" + _hms(-shown)
     return _hms(shown)
+
+
+_MINUTES = re.compile(r"^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$")
+_MINUTES_SECONDS = re.compile(r"^\s*(\d{1,3}):([0-5]\d)\s*$")
+
+
+def typed_minutes(text: str) -> int | None:
+    """What a facilitator types for a length of time, in whole seconds: ``"2"`` or ``"1,5"``
+    minutes (a comma or a point), or ``"1:30"`` (minutes:seconds); None for anything else."""
+    match = _MINUTES_SECONDS.match(text)
+    if match:
+        return int(match[1]) * 60 + int(match[2])
+    match = _MINUTES.match(text)
+    if not match:
+        return None
+    fraction = float(f"0.{match[2]}") if match[2] else 0.0
+    return round((int(match[1]) + fraction) * 60)
 
 
 def format_duration(seconds: float) -> str:

@@ -67,7 +67,6 @@ CAFE_EVENTS = (CafeChanged, SessionOpened, StateReloaded)
 """The hub events that can change what a café view shows (cards arriving do not)."""
 
 
-
 def _plan(problem: RotationProblem, seed: int) -> RotationPlan:
     return plan_rotation(problem, seed=seed, max_steps=PLAN_MAX_STEPS, time_cap_s=PLAN_TIME_CAP_S)
 
