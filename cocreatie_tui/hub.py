@@ -595,12 +595,10 @@ class Hub:
 
 
 def _focus_question(raw: str) -> str:
-    title = text_rules.clean_text(raw, keep_newlines=False)
-    if not title:
-        raise CardRejected("error.title_empty")
-    if len(title) > text_rules.CARD_TEXT_MAX:
-        raise CardRejected("error.text_too_long", limit=text_rules.CARD_TEXT_MAX)
-    return title
+    try:
+        return text_rules.question_text(raw)
+    except text_rules.TextRejected as refused:
+        raise CardRejected(refused.key, **refused.params) from None
 
 
 def _card_id(raw: object) -> str:

@@ -368,14 +368,10 @@ class UndoHistory:
 
 
 def prompt_text(raw: object) -> str:
-    if not isinstance(raw, str):
-        raise BoardRuleError("error.title_empty")
-    text = text_rules.clean_text(raw, keep_newlines=False)
-    if not text:
-        raise BoardRuleError("error.title_empty")
-    if len(text) > text_rules.CARD_TEXT_MAX:
-        raise BoardRuleError("error.text_too_long", limit=text_rules.CARD_TEXT_MAX)
-    return text
+    try:
+        return text_rules.question_text(raw)
+    except text_rules.TextRejected as rejected:
+        raise BoardRuleError(rejected.key, **rejected.params) from None
 
 
 def next_prompt_id(prompts: Sequence[Prompt]) -> str:

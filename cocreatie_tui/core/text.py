@@ -55,6 +55,18 @@ def card_text(raw: object) -> str:
     return text
 
 
+def question_text(raw: object) -> str:
+    """A focus question or prompt: one line, not empty, at most as long as a card."""
+    if not isinstance(raw, str):
+        raise TextRejected("error.title_empty")
+    text = clean_text(raw, keep_newlines=False)
+    if not text:
+        raise TextRejected("error.title_empty")
+    if len(text) > CARD_TEXT_MAX:
+        raise TextRejected("error.text_too_long", limit=CARD_TEXT_MAX)
+    return text
+
+
 def nickname(raw: object) -> str | None:
     """An optional nickname: ``None`` when absent or blank, else at most 40 code points."""
     if raw is None:
