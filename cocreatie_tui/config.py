@@ -17,6 +17,11 @@ def default_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def exports_dir_of(data_dir: Path) -> Path:
+    """Where the reports exported from the app go (``exports/ID.md`` and ``.json``)."""
+    return data_dir / "exports"
+
+
 @dataclass(frozen=True)
 class AppConfig:
     data_dir: Path
@@ -35,4 +40,4 @@ class AppConfig:
 
     @property
     def exports_dir(self) -> Path:
-        return self.data_dir / "exports"
+        return exports_dir_of(self.data_dir)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cocreatie_tui.config import exports_dir_of
 from cocreatie_tui.core.model import SessionState
 from cocreatie_tui.store import (
     CorruptDataFile,
@@ -46,7 +47,7 @@ def list_sessions(data_dir: Path) -> list[SessionSummary]:
 
 def session_reports(data_dir: Path, session_id: str) -> list[Path]:
     """The reports exported from the app for a session (``exports/ID.md`` and ``.json``)."""
-    folder = data_dir / "exports"
+    folder = exports_dir_of(data_dir)
     return [p for p in (folder / f"{session_id}{s}" for s in REPORT_SUFFIXES) if p.exists()]
 
 

@@ -27,8 +27,9 @@ from cocreatie_tui.features.cafe import CAFE_EVENTS, CafeChanged
 from cocreatie_tui.rotation_cli import PlanWords, plan_to_markdown
 from cocreatie_tui.store import write_text_file
 from cocreatie_tui.widgets.cafe_people import CafePeopleList
-from cocreatie_tui.widgets.cafe_status import TICK_SECONDS, flash, tick_and_ring
+from cocreatie_tui.widgets.cafe_status import tick_and_ring
 from cocreatie_tui.widgets.hub_events import listen
+from cocreatie_tui.widgets.status import TICK_SECONDS, flash
 
 CONFIRM_SECONDS = 5.0
 MINUTE = 60.0

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.core.turns import SpeakerSource, TurnMode
-from cocreatie_tui.widgets.compact_timer import flash
+from cocreatie_tui.widgets.status import flash
 
 
 class SpeakersScreen(TurnsScreen):

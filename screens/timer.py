@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
 from cocreatie_tui.core.turns import TurnMode
 from cocreatie_tui.widgets.big_clock import BigClock
-from cocreatie_tui.widgets.compact_timer import flash
+from cocreatie_tui.widgets.status import flash
 
 ADD_SECONDS = 30.0
 NEXT_NAMES = 5

@@ -20,8 +20,9 @@ from textual.widgets import Input, Label
 from cocreatie_tui.core.timer import format_clock, typed_minutes
 from cocreatie_tui.core.turns import TurnError
 from cocreatie_tui.features.turns import TURNS_EVENTS, TurnsChanged, TurnsFeature, turns_of
-from cocreatie_tui.widgets.compact_timer import TICK_SECONDS, anonymous_label, tick_and_ring
+from cocreatie_tui.widgets.compact_timer import anonymous_label, tick_and_ring
 from cocreatie_tui.widgets.hub_events import listen
+from cocreatie_tui.widgets.status import TICK_SECONDS
 
 MAX_MINUTES = 600
 

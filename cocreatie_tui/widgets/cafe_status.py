@@ -15,9 +15,7 @@ from cocreatie_tui.core.cafe import CafeStatus
 from cocreatie_tui.core.timer import format_clock
 from cocreatie_tui.features.cafe import CAFE_EVENTS, CafeChanged, CafeFeature, cafe_of
 from cocreatie_tui.hub import Hub
-from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the café screens
 from cocreatie_tui.widgets.status import LiveStatusLine
-from cocreatie_tui.widgets.status import flash as flash
 
 
 def sound_on(hub: Hub) -> bool:

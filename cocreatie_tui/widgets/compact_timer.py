@@ -15,9 +15,7 @@ from cocreatie_tui import sound
 from cocreatie_tui.core.timer import Countdown, TimerStatus, format_clock
 from cocreatie_tui.features.turns import TURNS_EVENTS, TurnsChanged, TurnsFeature, turns_of
 from cocreatie_tui.i18n import Translator
-from cocreatie_tui.widgets.status import TICK_SECONDS as TICK_SECONDS  # for the turns screens
 from cocreatie_tui.widgets.status import LiveStatusLine
-from cocreatie_tui.widgets.status import flash as flash
 
 
 async def tick_and_ring(app: App[object], turns: TurnsFeature) -> list[str]:
