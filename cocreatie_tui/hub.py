@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cocreatie_tui.core import text as text_rules
 from cocreatie_tui.core.joincode import new_join_code, normalise_join_code
@@ -181,6 +181,9 @@ class HubFeature:
         return {}
 
 
+FeatureT = TypeVar("FeatureT", bound=HubFeature)
+
+
 class Hub:
     def __init__(
         self,
@@ -226,6 +229,13 @@ class Hub:
         self.features.append(feature)
         if self.store is not None:
             feature.load(self.store.documents)
+
+    def feature(self, kind: type[FeatureT]) -> FeatureT:
+        """The hub's feature of this kind (every hub made by the factory has each one)."""
+        for feature in self.features:
+            if isinstance(feature, kind):
+                return feature
+        raise LookupError(f"this hub has no {kind.__name__}")
 
     def publish(self, event: HubEvent | object) -> None:
         for subscriber in list(self._subscribers):

@@ -238,10 +238,7 @@ def _prompt_text(raw: object) -> str:
 
 def board_of(hub: Hub) -> BoardFeature:
     """The board feature of a hub (made by ``factory.make_hub``)."""
-    for feature in hub.features:
-        if isinstance(feature, BoardFeature):
-            return feature
-    raise LookupError("the hub has no board feature")
+    return hub.feature(BoardFeature)
 
 
 FEATURES.append(BoardFeature)

@@ -384,10 +384,7 @@ class CafeFeature(HubFeature):
 
 def cafe_of(hub: Hub) -> CafeFeature:
     """The hub's café feature (every hub made by the factory has one)."""
-    for feature in hub.features:
-        if isinstance(feature, CafeFeature):
-            return feature
-    raise LookupError("this hub has no world café feature")
+    return hub.feature(CafeFeature)
 
 
 def _board_status() -> Widget:

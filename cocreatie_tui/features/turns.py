@@ -469,10 +469,7 @@ def _public(timer: Countdown, now: float) -> dict[str, Any]:
 
 def turns_of(hub: Hub) -> TurnsFeature:
     """The hub's turns feature (every hub made by the factory has one)."""
-    for feature in hub.features:
-        if isinstance(feature, TurnsFeature):
-            return feature
-    raise LookupError("this hub has no turns feature")
+    return hub.feature(TurnsFeature)
 
 
 def _board_timer() -> Widget:
